@@ -1,0 +1,49 @@
+// Write a batch of trials, each whole: the trial, its arms and interventions, what each arm
+// gives, the drugs each intervention uses, its conditions, sponsors and sites.
+// One statement, so on both engines a batch is atomic: every trial in it is written whole or
+// not at all. The trial's own sub-structure (arms, interventions, links) is replaced, so a
+// reload of the same record changes nothing and a changed record leaves nothing stale.
+// $trials: [{nct_id, props, arms: [{arm_id, props, intervention_ids}],
+//            interventions: [{intervention_id, props, drug_ids}],
+//            conditions: [{condition_id, props, as_written, qualifiers}],
+//            sponsors: [{sponsor_id, props, role}], sites: [{site_id, props, status}]}]
+UNWIND $trials AS t
+MERGE (tr:Trial {nct_id: t.nct_id})
+WITH tr, t
+OPTIONAL MATCH (tr)-[:HAS_ARM|HAS_INTERVENTION]->(owned)
+WITH tr, t, collect(owned) AS owned_nodes
+FOREACH (o IN owned_nodes | DETACH DELETE o)
+WITH tr, t
+OPTIONAL MATCH (tr)-[link:STUDIES|SPONSORED_BY|HAS_SITE]->()
+WITH tr, t, collect(link) AS links
+FOREACH (l IN links | DELETE l)
+SET tr = t.props
+FOREACH (i IN t.interventions |
+  MERGE (iv:Intervention {intervention_id: i.intervention_id})
+  SET iv = i.props
+  MERGE (tr)-[:HAS_INTERVENTION]->(iv)
+  FOREACH (did IN i.drug_ids |
+    MERGE (dr:Drug {drug_id: did})
+    MERGE (iv)-[:USES_DRUG]->(dr)))
+FOREACH (a IN t.arms |
+  MERGE (arm:Arm {arm_id: a.arm_id})
+  SET arm = a.props
+  MERGE (tr)-[:HAS_ARM]->(arm)
+  FOREACH (iid IN a.intervention_ids |
+    MERGE (given:Intervention {intervention_id: iid})
+    MERGE (arm)-[:GIVES]->(given)))
+FOREACH (c IN t.conditions |
+  MERGE (cond:Condition {condition_id: c.condition_id})
+  SET cond += c.props
+  MERGE (tr)-[st:STUDIES]->(cond)
+  SET st.as_written = c.as_written, st.qualifiers = c.qualifiers)
+FOREACH (s IN t.sponsors |
+  MERGE (sp:Sponsor {sponsor_id: s.sponsor_id})
+  SET sp += s.props
+  MERGE (tr)-[:SPONSORED_BY {role: s.role}]->(sp))
+FOREACH (x IN t.sites |
+  MERGE (site:Site {site_id: x.site_id})
+  SET site += x.props
+  MERGE (tr)-[hs:HAS_SITE]->(site)
+  SET hs.status = x.status)
+RETURN count(tr) AS trials

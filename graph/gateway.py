@@ -1,0 +1,208 @@
+"""One gateway for database access, two engines, one Cypher.
+
+``Neo4jGateway`` drives Neo4j with the official driver (managed transactions, transient errors
+retried, the database always named). ``FalkorGateway`` drives the bundled local server with
+the official falkordb client over RESP (each query atomic). They differ only in schema DDL.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from trialgraph.errors import GraphError, GraphUnavailableError
+from trialgraph.graph import catalog, schema
+from trialgraph.settings import Neo4jSettings, Settings
+
+log = logging.getLogger(__name__)
+Rows = list[dict[str, Any]]
+
+
+class Gateway:
+    engine: str = ""
+
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> Rows:
+        raise NotImplementedError
+
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> Rows:
+        raise NotImplementedError
+
+    def ensure_schema(self) -> None:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Gateway:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class FalkorGateway(Gateway):
+    engine = "falkordb"
+
+    def __init__(self, host: str, port: int, graph_name: str) -> None:
+        from falkordb import FalkorDB
+
+        self.host, self.port, self.graph_name = host, port, graph_name
+        try:
+            self._db = FalkorDB(host=host, port=port)
+            self._db.connection.ping()
+        except Exception as e:  # the client raises redis errors of several kinds
+            raise GraphUnavailableError(f"cannot reach the local graph server at {host}:{port}: {e}") from e
+        self._graph = self._db.select_graph(graph_name)
+
+    def describe(self) -> str:
+        return f"local server {self.host}:{self.port}, graph {self.graph_name!r}"
+
+    def _run(self, cypher: str, params: Mapping[str, Any] | None, read_only: bool) -> Rows:
+        import redis
+
+        try:
+            q = self._graph.ro_query if read_only else self._graph.query
+            result = q(cypher, dict(params or {}))
+        except redis.ConnectionError as e:
+            raise GraphUnavailableError(f"lost the local graph server at {self.host}:{self.port}: {e}") from e
+        except redis.ResponseError as e:
+            if "empty key" in str(e) and read_only:
+                return []  # the graph does not exist yet: nothing to read
+            raise GraphError(f"the local graph server refused the statement: {e}") from e
+        header = [h[1] if isinstance(h, (list, tuple)) else h for h in (result.header or [])]
+        return [dict(zip(header, (_plain(v) for v in row), strict=True)) for row in result.result_set]
+
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> Rows:
+        return self._run(cypher, params, read_only=True)
+
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> Rows:
+        return self._run(cypher, params, read_only=False)
+
+    def ensure_schema(self) -> None:
+        import redis
+
+        for stmt in catalog.ddl_statements("schema.falkordb"):
+            try:
+                self._graph.query(stmt)
+            except redis.ResponseError as e:
+                if "already indexed" not in str(e):
+                    raise GraphError(f"schema statement failed: {stmt}: {e}") from e
+        existing = {(row[1], tuple(row[2])) for row in self._graph.query("CALL db.constraints()").result_set}
+        for spec in schema.NODES.values():
+            if (spec.label, (spec.key,)) in existing:
+                continue
+            try:
+                self._db.connection.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", spec.label,
+                    "PROPERTIES", 1, spec.key,
+                )
+            except redis.ResponseError as e:
+                if "already exists" not in str(e):
+                    raise GraphError(f"cannot create the unique constraint on {spec.label}.{spec.key}: {e}") from e
+        self._await_constraints()
+
+    def _await_constraints(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = self._graph.query("CALL db.constraints()").result_set
+            pending = [r for r in rows if r[4] != "OPERATIONAL"]
+            if not pending:
+                return
+            if any(r[4] == "FAILED" for r in rows):
+                raise GraphError(f"a unique constraint failed to build (duplicate keys?): {pending}")
+            if time.monotonic() > deadline:
+                raise GraphError(f"constraints still pending after {timeout:.0f}s: {pending}")
+            time.sleep(0.02)
+
+    def close(self) -> None:
+        try:
+            self._db.connection.close()
+        except Exception:  # closing a broken connection is not worth an error
+            log.debug("closing the local server connection failed", exc_info=True)
+
+
+class Neo4jGateway(Gateway):
+    engine = "neo4j"
+
+    def __init__(self, settings: Neo4jSettings) -> None:
+        import neo4j
+        from neo4j.exceptions import AuthError, ServiceUnavailable
+
+        self.settings = settings
+        self._driver = neo4j.GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password))
+        try:
+            self._driver.verify_connectivity()
+        except (ServiceUnavailable, AuthError, OSError, ValueError) as e:
+            self._driver.close()
+            # The driver's messages never carry the password; say which server and user failed.
+            raise GraphUnavailableError(
+                f"cannot connect to Neo4j at {settings.uri} as {settings.user!r}: {type(e).__name__}: {e}"
+            ) from e
+
+    def describe(self) -> str:
+        return f"Neo4j {self.settings.uri}, database {self.settings.database!r}"
+
+    def _run(self, cypher: str, params: Mapping[str, Any] | None, routing: str) -> Rows:
+        import neo4j
+        from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+        try:
+            records, _, _ = self._driver.execute_query(
+                cypher,
+                dict(params or {}),
+                database_=self.settings.database,
+                routing_=neo4j.RoutingControl.READ if routing == "r" else neo4j.RoutingControl.WRITE,
+            )
+        except ServiceUnavailable as e:
+            raise GraphUnavailableError(f"lost Neo4j at {self.settings.uri}: {e}") from e
+        except Neo4jError as e:
+            raise GraphError(f"Neo4j refused the statement: {e.code}: {e.message}") from e
+        return [dict(r) for r in records]
+
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> Rows:
+        return self._run(cypher, params, "r")
+
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> Rows:
+        return self._run(cypher, params, "w")
+
+    def ensure_schema(self) -> None:
+        for stmt in catalog.ddl_statements("schema.neo4j"):
+            self.write(stmt)
+        self.write(catalog.statement("await-indexes.neo4j"))
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+def _plain(value: Any) -> Any:
+    """FalkorDB client values -> plain Python (nodes and edges to their property maps)."""
+    from falkordb import Edge, Node
+
+    if isinstance(value, (Node, Edge)):
+        return dict(value.properties)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def connect(settings: Settings | None = None, start_local: bool = True) -> Gateway:
+    """The configured graph: Neo4j when NEO4J_URI is set, else the bundled local server
+    (started if it is not running and start_local is true)."""
+    from trialgraph.graph.localserver import HOST, LocalServer
+
+    settings = settings or Settings.from_env()
+    if settings.neo4j:
+        return Neo4jGateway(settings.neo4j)
+    server = LocalServer(settings.home, settings.local_port)
+    status = server.start() if start_local else server.status()
+    if not status.running:
+        raise GraphUnavailableError(f"the local graph server is {status}: start it with trialgraph server start")
+    assert status.port is not None
+    return FalkorGateway(HOST, status.port, settings.graph_name)

@@ -1,0 +1,103 @@
+"""The graph model, defined once: labels, their natural keys and properties, relationship types.
+
+Labels and relationship types are a closed set; nothing from input data ever becomes one.
+The Cypher linter test uses this module as its DbSchema, so a statement naming anything
+else fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    label: str
+    key: str
+    properties: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RelSpec:
+    type: str
+    start: str
+    end: str
+    properties: tuple[str, ...] = ()
+
+
+NODES: dict[str, NodeSpec] = {
+    n.label: n
+    for n in (
+        NodeSpec(
+            "Trial",
+            "nct_id",
+            (
+                "nct_id", "brief_title", "official_title", "acronym", "org_study_id", "secondary_ids",
+                "overall_status", "why_stopped", "phases", "study_type", "enrollment", "enrollment_type",
+                "start_date", "start_date_type", "primary_completion_date", "primary_completion_date_type",
+                "completion_date", "completion_date_type", "first_posted_date", "last_update_date",
+                "brief_summary", "detailed_description", "keywords", "allocation", "intervention_model",
+                "primary_purpose", "masking", "who_masked", "minimum_age", "maximum_age", "minimum_age_years",
+                "maximum_age_years", "sex", "healthy_volunteers", "eligibility_criteria", "funder_types",
+                "responsible_party", "site_count", "countries", "central_contacts", "reference_pmids",
+                "reference_citations", "primary_outcomes", "secondary_outcomes", "related_nct_ids",
+                "has_results", "source_layout", "source_file",
+            ),
+        ),
+        NodeSpec("Arm", "arm_id", ("arm_id", "nct_id", "label", "type", "description")),
+        NodeSpec(
+            "Intervention",
+            "intervention_id",
+            ("intervention_id", "nct_id", "name", "type", "description", "other_names", "is_placebo", "resolved"),
+        ),
+        NodeSpec(
+            "Drug",
+            "drug_id",
+            ("drug_id", "name", "modality", "drug_class", "code_names", "brand_names", "synonyms", "salts", "sources"),
+        ),
+        NodeSpec("Target", "symbol", ("symbol", "name", "aliases", "ncbi_gene", "uniprot", "hgnc_id", "sources")),
+        NodeSpec("TargetFamily", "family_id", ("family_id", "name", "aliases", "sources")),
+        NodeSpec(
+            "Condition",
+            "condition_id",
+            ("condition_id", "name", "mesh_id", "mesh_heading", "mondo_id", "synonyms", "resolved", "sources"),
+        ),
+        NodeSpec("Sponsor", "sponsor_id", ("sponsor_id", "name", "agency_class")),
+        NodeSpec(
+            "Site",
+            "site_id",
+            ("site_id", "facility", "city", "state", "zip", "country", "latitude", "longitude"),
+        ),
+    )
+}
+
+RELATIONSHIPS: dict[str, RelSpec] = {
+    r.type: r
+    for r in (
+        RelSpec("HAS_ARM", "Trial", "Arm"),
+        RelSpec("HAS_INTERVENTION", "Trial", "Intervention"),
+        RelSpec("GIVES", "Arm", "Intervention"),
+        RelSpec("USES_DRUG", "Intervention", "Drug"),
+        RelSpec("ACTS_ON", "Drug", "Target", ("action", "sources")),
+        RelSpec("MEMBER_OF", "Target", "TargetFamily"),
+        RelSpec("STUDIES", "Trial", "Condition", ("as_written", "qualifiers")),
+        RelSpec("SPONSORED_BY", "Trial", "Sponsor", ("role",)),
+        RelSpec("HAS_SITE", "Trial", "Site", ("status",)),
+    )
+}
+
+
+def property_keys() -> list[str]:
+    keys = {p for n in NODES.values() for p in n.properties}
+    keys |= {p for r in RELATIONSHIPS.values() for p in r.properties}
+    return sorted(keys)
+
+
+def db_schema() -> dict:
+    """The schema in the shape of @neo4j-cypher/language-support's DbSchema."""
+    return {
+        "labels": sorted(NODES),
+        "relationshipTypes": sorted(RELATIONSHIPS),
+        "propertyKeys": property_keys(),
+        "graphSchema": [{"from": r.start, "to": r.end, "relType": r.type} for r in RELATIONSHIPS.values()],
+    }

@@ -1,0 +1,350 @@
+"""The graph writer: resolved trials -> batched, atomic, idempotent writes.
+
+Rows are built here from records and resolutions; the Cypher is in graph/cypher/*.cypher.
+Only property names that graph/schema.py declares are ever written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, TypeVar
+
+from trialgraph.errors import GraphError, GraphUnavailableError
+from trialgraph.graph import catalog, schema
+from trialgraph.graph.gateway import Gateway
+from trialgraph.ontology.normalize import ResolvedTrial
+from trialgraph.ontology.reference import ReferenceData
+from trialgraph.ontology.resolve import sponsor_key
+from trialgraph.ontology.resolve import site_key as make_site_key
+from trialgraph.records import Age, Trial, TrialDate
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def _props(label: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Drop None (absent) values; refuse a property the schema does not declare."""
+    allowed = schema.NODES[label].properties
+    out = {}
+    for k, v in values.items():
+        if k not in allowed:
+            raise ValueError(f"property {k!r} is not declared for {label} in graph/schema.py")
+        if v is None or v == []:
+            continue
+        out[k] = v
+    return out
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def arm_id(nct_id: str, label: str) -> str:
+    return f"{nct_id}:arm:{_digest(label)}"
+
+
+def intervention_id(nct_id: str, name: str) -> str:
+    return f"{nct_id}:intervention:{_digest(name)}"
+
+
+def _date(d: TrialDate | None) -> tuple[str | None, str | None]:
+    return (d.date, d.type) if d else (None, None)
+
+
+def _years(age: Age | None) -> float | None:
+    if age is None:
+        return None
+    per_year = {"Years": 1, "Months": 12, "Weeks": 52.1775, "Days": 365.25, "Hours": 8766, "Minutes": 525960}
+    return round(age.value / per_year.get(age.unit, 1), 4)
+
+
+def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
+    t: Trial = rt.trial
+    nct = t.nct_id
+    design, elig = t.design, t.eligibility
+    start, start_type = _date(t.start_date)
+    pcd, pcd_type = _date(t.primary_completion_date)
+    comp, comp_type = _date(t.completion_date)
+    props = _props(
+        "Trial",
+        {
+            "nct_id": nct,
+            "brief_title": t.brief_title,
+            "official_title": t.official_title,
+            "acronym": t.acronym,
+            "org_study_id": t.org_study_id,
+            "secondary_ids": [i.value for i in t.identifiers if i.type != "org_study_id"],
+            "overall_status": t.overall_status,
+            "why_stopped": t.why_stopped,
+            "phases": list(t.phases),
+            "study_type": t.study_type,
+            "enrollment": t.enrollment.count if t.enrollment else None,
+            "enrollment_type": t.enrollment.type if t.enrollment else None,
+            "start_date": start,
+            "start_date_type": start_type,
+            "primary_completion_date": pcd,
+            "primary_completion_date_type": pcd_type,
+            "completion_date": comp,
+            "completion_date_type": comp_type,
+            "first_posted_date": _date(t.first_posted_date)[0],
+            "last_update_date": _date(t.last_update_date)[0],
+            "brief_summary": t.brief_summary,
+            "detailed_description": t.detailed_description,
+            "keywords": list(t.keywords),
+            "allocation": design.allocation if design else None,
+            "intervention_model": design.intervention_model if design else None,
+            "primary_purpose": design.primary_purpose if design else None,
+            "masking": design.masking if design else None,
+            "who_masked": list(design.who_masked) if design else None,
+            "minimum_age": elig.minimum_age.text if elig and elig.minimum_age else None,
+            "maximum_age": elig.maximum_age.text if elig and elig.maximum_age else None,
+            "minimum_age_years": _years(elig.minimum_age) if elig else None,
+            "maximum_age_years": _years(elig.maximum_age) if elig else None,
+            "sex": elig.sex if elig else None,
+            "healthy_volunteers": elig.healthy_volunteers if elig else None,
+            "eligibility_criteria": elig.criteria if elig else None,
+            "funder_types": list(t.funder_types),
+            "responsible_party": t.responsible_party,
+            "site_count": t.site_count if t.site_count is not None else len({make_site_key(s.facility, s.city, s.country) for s in t.sites}),
+            "countries": list(t.countries) or sorted({s.country for s in t.sites if s.country}),
+            "central_contacts": [c.name for c in t.contacts],
+            "reference_pmids": [r.pmid for r in t.references if r.pmid],
+            "reference_citations": [r.citation for r in t.references],
+            "primary_outcomes": [o.measure for o in t.outcomes if o.kind == "primary"],
+            "secondary_outcomes": [o.measure for o in t.outcomes if o.kind == "secondary"],
+            "related_nct_ids": [r.nct_id for r in t.related_trials],
+            "has_results": t.has_results,
+            "source_layout": t.source.layout,
+            "source_file": t.source.file,
+        },
+    )
+    interventions = []
+    for iv in t.interventions:
+        res = rt.interventions[iv.name]
+        iid = intervention_id(nct, iv.name)
+        interventions.append(
+            {
+                "intervention_id": iid,
+                "drug_ids": list(res.drugs),
+                "props": _props(
+                    "Intervention",
+                    {
+                        "intervention_id": iid,
+                        "nct_id": nct,
+                        "name": iv.name,
+                        "type": iv.type,
+                        "description": iv.description,
+                        "other_names": list(iv.other_names),
+                        "is_placebo": res.placebo,
+                        "resolved": not res.unresolved,
+                    },
+                ),
+            }
+        )
+    arms = []
+    for arm in t.arms:
+        aid = arm_id(nct, arm.label)
+        arms.append(
+            {
+                "arm_id": aid,
+                "intervention_ids": [intervention_id(nct, name) for name in arm.interventions],
+                "props": _props(
+                    "Arm",
+                    {"arm_id": aid, "nct_id": nct, "label": arm.label, "type": arm.type, "description": arm.description},
+                ),
+            }
+        )
+    conditions: dict[str, dict[str, Any]] = {}
+    for text, res in rt.conditions:
+        c = conditions.setdefault(
+            res.condition_id,
+            {
+                "condition_id": res.condition_id,
+                "as_written": [],
+                "qualifiers": [],
+                "props": _props(
+                    "Condition",
+                    {"condition_id": res.condition_id, "name": res.name, "resolved": res.resolved},
+                ),
+            },
+        )
+        c["as_written"].append(text)
+        c["qualifiers"] += [q for q in res.qualifiers if q not in c["qualifiers"]]
+    sponsors = []
+    for s in t.sponsors:
+        sid = sponsor_key(s.name)
+        sponsors.append(
+            {"sponsor_id": sid, "role": s.role, "props": _props("Sponsor", {"name": s.name, "agency_class": s.agency_class})}
+        )
+    sites: dict[str, dict[str, Any]] = {}
+    for s in t.sites:
+        sid = make_site_key(s.facility, s.city, s.country)
+        sites.setdefault(
+            sid,
+            {
+                "site_id": sid,
+                "status": s.status,
+                "props": _props(
+                    "Site",
+                    {
+                        "facility": s.facility,
+                        "city": s.city,
+                        "state": s.state,
+                        "zip": s.zip,
+                        "country": s.country,
+                        "latitude": s.latitude,
+                        "longitude": s.longitude,
+                    },
+                ),
+            },
+        )
+    return {
+        "nct_id": nct,
+        "props": props,
+        "interventions": interventions,
+        "arms": arms,
+        "conditions": list(conditions.values()),
+        "sponsors": sponsors,
+        "sites": list(sites.values()),
+    }
+
+
+def reference_params(data: ReferenceData) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parameters of write-targets.cypher and write-drugs.cypher."""
+    families = [
+        {
+            "family_id": f.id,
+            "props": _props(
+                "TargetFamily", {"family_id": f.id, "name": f.name, "aliases": list(f.aliases), "sources": list(f.sources)}
+            ),
+        }
+        for f in data.families.values()
+    ]
+    targets = [
+        {
+            "symbol": t.symbol,
+            "families": list(t.families),
+            "props": _props(
+                "Target",
+                {
+                    "symbol": t.symbol,
+                    "name": t.name,
+                    "aliases": list(t.aliases),
+                    "ncbi_gene": t.ncbi_gene,
+                    "uniprot": t.uniprot,
+                    "hgnc_id": t.hgnc_id,
+                    "sources": list(t.sources),
+                },
+            ),
+        }
+        for t in data.targets.values()
+    ]
+    drugs = [
+        {
+            "drug_id": d.id,
+            "props": _props(
+                "Drug",
+                {
+                    "drug_id": d.id,
+                    "name": d.name,
+                    "modality": d.modality,
+                    "drug_class": d.drug_class,
+                    "code_names": list(d.code_names),
+                    "brand_names": list(d.brand_names),
+                    "synonyms": list(d.synonyms),
+                    "salts": list(d.salts),
+                    "sources": list(d.sources),
+                },
+            ),
+            "acts_on": [
+                {"symbol": sym, "action": a.action, "sources": list(a.sources)} for a in d.acts_on for sym in a.symbols
+            ],
+        }
+        for d in data.drugs.values()
+    ]
+    return {"families": families, "targets": targets}, {"drugs": drugs}
+
+
+def condition_reference_props(data: ReferenceData) -> dict[str, dict[str, Any]]:
+    """Reference properties of each known condition, merged onto Condition nodes as trials name them."""
+    return {
+        c.id: _props(
+            "Condition",
+            {
+                "condition_id": c.id,
+                "name": c.name,
+                "mesh_id": c.mesh,
+                "mesh_heading": c.mesh_heading,
+                "mondo_id": c.mondo,
+                "synonyms": [*c.synonyms, *c.abbreviations],
+                "resolved": True,
+                "sources": list(c.sources),
+            },
+        )
+        for c in data.conditions.values()
+    }
+
+
+@dataclass
+class WriteReport:
+    trials_written: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (nct_id, reason)
+
+
+class GraphWriter:
+    def __init__(self, gateway: Gateway, data: ReferenceData, batch_size: int = 100) -> None:
+        self.gateway = gateway
+        self.data = data
+        self.batch_size = batch_size
+        self._condition_props = condition_reference_props(data)
+
+    def prepare(self) -> None:
+        """Schema, then the reference entities (idempotent)."""
+        self.gateway.ensure_schema()
+        targets, drugs = reference_params(self.data)
+        self.gateway.write(catalog.statement("write-targets"), targets)
+        self.gateway.write(catalog.statement("write-drugs"), drugs)
+
+    def row(self, rt: ResolvedTrial) -> dict[str, Any]:
+        row = trial_row(rt)
+        for c in row["conditions"]:
+            if c["condition_id"] in self._condition_props:
+                c["props"] = self._condition_props[c["condition_id"]]
+        return row
+
+    def write(self, trials: Iterable[ResolvedTrial], report: WriteReport | None = None) -> WriteReport:
+        report = report or WriteReport()
+        stmt = catalog.statement("write-trials")
+        for batch in batched(trials, self.batch_size):
+            rows = [self.row(rt) for rt in batch]
+            try:
+                self.gateway.write(stmt, {"trials": rows})
+                report.trials_written += len(rows)
+            except GraphUnavailableError:
+                raise
+            except GraphError as e:
+                if len(rows) == 1:
+                    report.failed.append((rows[0]["nct_id"], str(e)))
+                    continue
+                log.warning("a batch of %d trials failed (%s); writing them one by one", len(rows), e)
+                for row in rows:  # isolate the bad trial; the others still land whole
+                    try:
+                        self.gateway.write(stmt, {"trials": [row]})
+                        report.trials_written += 1
+                    except GraphUnavailableError:
+                        raise
+                    except GraphError as e2:
+                        report.failed.append((row["nct_id"], str(e2)))
+        return report

@@ -1,0 +1,111 @@
+"""The loader interface, the registry of layouts, and reading files safely."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import ValidationError
+
+from trialgraph.errors import LoaderError, UnknownLayoutError
+from trialgraph.records import Trial
+
+# Any file larger than this is not a trial page.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class Loader(Protocol):
+    """One input layout: recognise it from content, parse it into trial records."""
+
+    name: str
+
+    def detect(self, text: str) -> bool: ...
+
+    def parse(self, text: str, file: str) -> Iterator[Trial]: ...
+
+
+@dataclass(frozen=True)
+class LoadProblem:
+    """A file (or a record in it) that could not be loaded; reported at the end of a load."""
+
+    file: str
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.field}" if self.field else self.file
+        return f"{where}: {self.message}"
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (with or without BOM), else a LoaderError naming the file."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LoaderError(name, None, f"file is {size} bytes, larger than the {MAX_FILE_BYTES} bytes allowed")
+        data = path.read_bytes()
+    except OSError as e:
+        raise LoaderError(name, None, f"cannot read file: {e.strerror or e}") from e
+    if not data.strip():
+        raise LoaderError(name, None, "file is empty")
+    if b"\x00" in data:
+        raise LoaderError(name, "encoding", "file contains NUL bytes: binary, or UTF-16 (save it as UTF-8)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise LoaderError(
+            name, "encoding", f"not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start}); save it as UTF-8"
+        ) from e
+
+
+def build_trial(file: str, **fields: object) -> Trial:
+    """Validate fields into a Trial; a validation failure names the file and the field."""
+    try:
+        return Trial(**fields)  # type: ignore[arg-type]
+    except ValidationError as e:
+        err = e.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or None
+        raise LoaderError(file, field, err["msg"]) from e
+
+
+def require(value: object, file: str, field: str, what: str = "missing") -> object:
+    if value is None or value == "" or value == ():
+        raise LoaderError(file, field, f"{what} (is the page truncated?)")
+    return value
+
+
+def registry() -> list[Loader]:
+    from trialgraph.loaders import ctgov_page, medpath, veeva
+
+    return [ctgov_page.CtgovPageLoader(), veeva.VeevaLoader(), medpath.MedPathLoader()]
+
+
+def detect(text: str, file: str) -> Loader:
+    for loader in registry():
+        if loader.detect(text):
+            return loader
+    raise UnknownLayoutError(
+        file, None, "unknown layout: not a ClinicalTrials.gov page, a Veeva page or a MedPath page"
+    )
+
+
+def iter_files(paths: list[Path]) -> Iterator[Path]:
+    """Files named, and the files inside folders named (sorted, hidden files skipped)."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    yield child
+        elif path.exists():
+            yield path
+        else:
+            raise LoaderError(str(path), None, "no such file or folder")
+
+
+def load_file(path: Path) -> Iterator[Trial]:
+    text = read_text(path)
+    loader = detect(text, str(path))
+    yield from loader.parse(text, str(path))

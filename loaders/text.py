@@ -1,0 +1,124 @@
+"""Helpers shared by the page loaders: line handling and CT.gov vocabulary."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from trialgraph.records import Age
+
+_WS = re.compile(r"\s+")
+_AGE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(year|month|week|day|hour|minute)s?\b", re.I)
+_FLAG = re.compile(r"^[\U0001F1E6-\U0001F1FF]+$")
+
+
+def clean(text: str) -> str:
+    """Collapse runs of white space inside one line and strip it."""
+    return _WS.sub(" ", text).strip()
+
+
+def unescape_markdown(text: str) -> str:
+    """CT.gov's rendered texts escape markdown characters (``1\\.``, ``\\<``); undo that."""
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>&])", r"\1", text)
+
+
+def enum_value(text: str) -> str:
+    """'Active, not recruiting' -> 'ACTIVE_NOT_RECRUITING' (CT.gov's enum spelling)."""
+    return re.sub(r"[^A-Z0-9]+", "_", text.upper()).strip("_")
+
+
+def phases(text: str) -> tuple[str, ...]:
+    """'Phase 2' -> ('PHASE2',); 'Phase 1/Phase 2' and 'PHASE1, PHASE2' -> both; 'N/A' -> ('NA',)."""
+    t = text.strip().upper()
+    if not t:
+        return ()
+    if t in {"NA", "N/A", "NOT APPLICABLE"}:
+        return ("NA",)
+    if re.search(r"EARLY[ _]PHASE[ _]?1", t):
+        return ("EARLY_PHASE1",)
+    digits = re.findall(r"PHASE[ _]?(\d)|(?<=/)\s*(\d)\b", t)
+    out: list[str] = []
+    for a, b in digits:
+        p = f"PHASE{a or b}"
+        if p not in out:
+            out.append(p)
+    return tuple(out)
+
+
+def is_phase_text(text: str) -> bool:
+    return bool(phases(text)) and bool(re.search(r"phase|^n/?a$|not applicable", text.strip(), re.I))
+
+
+def parse_age(text: str) -> Age | None:
+    m = _AGE.match(text)
+    if not m:
+        return None
+    return Age(value=float(m.group(1)), unit=m.group(2).capitalize() + "s")
+
+
+def is_flag(line: str) -> bool:
+    return bool(_FLAG.match(line.strip()))
+
+
+def non_empty(lines: Iterable[str]) -> list[str]:
+    return [clean(x) for x in lines if x.strip()]
+
+
+def paragraphs(lines: Sequence[str]) -> list[list[str]]:
+    """Group lines into blocks separated by blank lines (each block: its stripped lines)."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in lines:
+        if line.strip():
+            current.append(clean(line))
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def join_text(lines: Sequence[str]) -> str | None:
+    """Lines of one text field joined back, blank-line structure kept, outer blanks dropped."""
+    text = "\n".join(line.rstrip() for line in lines).strip()
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text or None
+
+
+def location(text: str) -> tuple[str | None, str | None, str | None]:
+    """'Hefei, Anhui, China' -> (city, state, country); 'Milan, , Italy' -> state None."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) == 1:
+        return None, None, parts[0] or None
+    city, country = parts[0] or None, parts[-1] or None
+    state = ", ".join(p for p in parts[1:-1] if p) or None
+    return city, state, country
+
+
+def split_countries(text: str, known: Iterable[str]) -> tuple[str, ...]:
+    """Split a space-separated country list, keeping multi-word names that the sites name."""
+    names = sorted({k for k in known if k}, key=len, reverse=True)
+    rest = clean(text)
+    out: list[str] = []
+    while rest:
+        for name in names:
+            if rest == name or rest.startswith(name + " "):
+                out.append(name)
+                rest = rest[len(name):].strip()
+                break
+        else:
+            word, _, rest = rest.partition(" ")
+            out.append(word)
+    return tuple(out)
+
+
+def camel_boundaries(text: str, digits: bool = False) -> list[int]:
+    """Positions where two run-together table cells meet: a lower-case letter (or a digit or
+    closing bracket) directly followed by an upper-case letter (or, with digits=True, a digit)."""
+    out = []
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        if (a.islower() or a.isdigit() or a in ")]") and (b.isupper() or (digits and b.isdigit() and a.isalpha())):
+            out.append(i)
+    return out

@@ -1,0 +1,214 @@
+"""Entity resolution: names as trials write them -> entities of the reference data.
+
+The mechanism is general: every name is reduced to a key (case, punctuation, dosage forms,
+routes and salt words removed), and keys index the reference data's names, code names,
+brand names, salts and synonyms. A combination name ("X combined with Y", "X + Y") is split
+only when every part resolves.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from trialgraph.errors import ResolutionError
+from trialgraph.ontology.reference import ReferenceData, reference_data
+
+# Words that describe a dosage form, route or salt, never which drug it is.
+FORM_WORDS = frozenset(
+    """injection injections injectable capsule capsules tablet tablets tab tabs oral orally
+    solution suspension infusion intravenous iv subcutaneous sc for powder concentrate
+    hydrochloride hcl tosylate mesylate mesilate dimesylate malate maleate citrate sulfate
+    sulphate besylate tartrate sodium potassium calcium acetate phosphate""".split()
+)
+PLACEBO_WORDS = frozenset({"placebo", "placebos", "dummy", "sham"})
+_COMBINATION = re.compile(
+    r"\s+(?:combined\s+with|in\s+combination\s+with|combination\s+with|plus|and|with)\s+|\s*\+\s*|\s*/\s*",
+    re.I,
+)
+_PAREN = re.compile(r"\s*[(\[]([^)\]]*)[)\]]\s*")
+_LEGAL = frozenset(
+    """co ltd inc llc corp corporation company gmbh ag sa plc limited incorporated kg bv nv
+    pty srl spa""".split()
+)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", _fold(text))
+
+
+def drug_key(text: str) -> str:
+    """'AK105 Injection' -> 'ak105'; 'Sorafenib Tosylate Tablets' -> 'sorafenib'; 'TQB-2450' -> 'tqb2450'."""
+    toks = _tokens(text)
+    kept = [t for t in toks if t not in FORM_WORDS]
+    return "".join(kept or toks)
+
+
+def name_key(text: str) -> str:
+    """Case, punctuation and spacing removed: 'PD-1' -> 'pd1'."""
+    return "".join(_tokens(text))
+
+
+def condition_key(text: str) -> str:
+    return " ".join(_tokens(text))
+
+
+@dataclass(frozen=True)
+class InterventionResolution:
+    drugs: tuple[str, ...] = ()  # drug ids
+    placebo: bool = False
+    unresolved: tuple[str, ...] = ()  # parts of the name that matched nothing
+
+
+@dataclass(frozen=True)
+class ConditionResolution:
+    condition_id: str
+    name: str
+    resolved: bool
+    qualifiers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Resolver:
+    data: ReferenceData
+    _drugs: dict[str, str] = field(default_factory=dict)
+    _targets: dict[str, str] = field(default_factory=dict)
+    _families: dict[str, str] = field(default_factory=dict)
+    _conditions: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for d in self.data.drugs.values():
+            for n in d.all_names:
+                self._add(self._drugs, drug_key(n), d.id, "drug")
+        for t in self.data.targets.values():
+            for n in (t.symbol, *( [t.name] if t.name else []), *t.aliases):
+                self._add(self._targets, name_key(n), t.symbol, "target")
+        for f in self.data.families.values():
+            for n in (f.id, f.name, *f.aliases):
+                self._add(self._families, name_key(n), f.id, "family")
+        for c in self.data.conditions.values():
+            for n in (*c.all_names, *([c.mesh_heading] if c.mesh_heading else [])):
+                self._add(self._conditions, condition_key(n), c.id, "condition")
+
+    @staticmethod
+    def _add(index: dict[str, str], key: str, value: str, kind: str) -> None:
+        if index.get(key, value) != value:
+            raise ResolutionError(f"reference data: {kind} name key {key!r} means both {index[key]!r} and {value!r}")
+        index[key] = value
+
+    # -- drugs -------------------------------------------------------------------------------
+    def drug(self, name: str) -> str | None:
+        """The drug id a single name means, or None."""
+        key = drug_key(name)
+        if key in self._drugs:
+            return self._drugs[key]
+        # "Penpulimab (AK105)": the name outside the brackets, or the one inside.
+        inner = _PAREN.findall(name)
+        outer = _PAREN.sub(" ", name).strip()
+        for cand in (outer, *inner):
+            if cand and cand != name and (k := drug_key(cand)) in self._drugs:
+                return self._drugs[k]
+        return None
+
+    def is_placebo(self, name: str) -> bool:
+        toks = set(_tokens(name))
+        return bool(toks & PLACEBO_WORDS) and self.drug(name) is None
+
+    def intervention(self, name: str, other_names: tuple[str, ...] = ()) -> InterventionResolution:
+        """The drugs an intervention gives: one name, a combination, or its other names."""
+        if self.is_placebo(name) and not _COMBINATION.search(name):
+            return InterventionResolution(placebo=True)
+        if (d := self.drug(name)) is not None:
+            return InterventionResolution(drugs=(d,))
+        parts = [p for p in _COMBINATION.split(name) if p and p.strip()]
+        if len(parts) > 1:
+            drugs: list[str] = []
+            placebo = False
+            missing: list[str] = []
+            for part in parts:
+                if (d := self.drug(part)) is not None:
+                    if d not in drugs:
+                        drugs.append(d)
+                elif self.is_placebo(part):
+                    placebo = True
+                else:
+                    missing.append(part.strip())
+            if not missing:
+                return InterventionResolution(drugs=tuple(drugs), placebo=placebo)
+        for other in other_names:
+            if (d := self.drug(other)) is not None:
+                return InterventionResolution(drugs=(d,))
+        return InterventionResolution(unresolved=(name,))
+
+    # -- targets -----------------------------------------------------------------------------
+    def targets(self, name: str) -> tuple[str, ...]:
+        """Target symbols a user's name means: one target, or every member of a family."""
+        key = name_key(name)
+        if key in self._targets:
+            return (self._targets[key],)
+        if key in self._families:
+            return self.data.members(self._families[key])
+        raise ResolutionError(f"unknown target {name!r}: not a target symbol, alias, name or family in the reference data")
+
+    # -- conditions --------------------------------------------------------------------------
+    def condition(self, text: str) -> ConditionResolution:
+        """A trial's condition text -> one condition, with qualifiers such as 'advanced' kept apart."""
+        qualifiers: list[str] = []
+        candidates = [text]
+        outer = _PAREN.sub(" ", text).strip()
+        if outer != text:
+            candidates.append(outer)
+        for cand in list(candidates):
+            stripped, found = self._strip_qualifiers(cand)
+            if found:
+                candidates.append(stripped)
+                qualifiers = qualifiers or found
+        candidates += _PAREN.findall(text)
+        for cand in candidates:
+            key = condition_key(cand)
+            if key in self._conditions:
+                c = self.data.conditions[self._conditions[key]]
+                return ConditionResolution(c.id, c.name, True, tuple(qualifiers))
+        name = text.strip()
+        return ConditionResolution("text:" + condition_key(text), name, False, ())
+
+    def conditions(self, name: str) -> tuple[str, ...]:
+        """Condition ids a user's name means (for query parameters)."""
+        r = self.condition(name)
+        if not r.resolved:
+            raise ResolutionError(f"unknown condition {name!r}: not a condition name, synonym or abbreviation in the reference data")
+        return (r.condition_id,)
+
+    def _strip_qualifiers(self, text: str) -> tuple[str, list[str]]:
+        words = sorted(self.data.qualifiers.words, key=len, reverse=True)
+        low = " " + condition_key(text) + " "
+        found = []
+        for w in words:
+            k = " " + condition_key(w) + " "
+            if k in low:
+                found.append(w)
+                low = low.replace(k, " ")
+        return low.strip(), found
+
+
+def sponsor_key(name: str) -> str:
+    """'Shanghai Junshi Bioscience Co., Ltd.' -> 'shanghai junshi bioscience'."""
+    toks = _tokens(name)
+    while toks and toks[-1] in _LEGAL:
+        toks.pop()
+    return " ".join(toks)
+
+
+def site_key(facility: str, city: str | None, country: str | None) -> str:
+    return "|".join(" ".join(_tokens(x or "")) for x in (facility, city, country))
+
+
+@lru_cache(maxsize=1)
+def default_resolver() -> Resolver:
+    return Resolver(reference_data())

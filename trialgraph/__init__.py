@@ -1,0 +1,3 @@
+"""trialgraph: a knowledge graph of clinical trials, their arms, drugs, targets and conditions."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,269 @@
+"""The ``trialgraph`` command: wires the stages together, nothing more.
+
+Results go to stdout (``--format json`` prints a JSON array and nothing else there);
+progress, problems and logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+
+from trialgraph.errors import TrialgraphError
+from trialgraph.settings import Settings
+
+log = logging.getLogger("trialgraph")
+DEMO_QUESTION = ("Which PD-1 combinations are tested in hepatocellular carcinoma (HCC)?", {"target": "PD-1", "condition": "HCC"})
+
+
+def _settings() -> Settings:
+    return Settings.from_env()
+
+
+def _gateway(settings: Settings):
+    from trialgraph.graph.gateway import connect
+
+    return connect(settings)
+
+
+def _render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None) -> str:
+    columns = list(columns or (rows[0].keys() if rows else []))
+    if fmt == "json":
+        return json.dumps(list(rows), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow(["; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v) for v in (r.get(c) for c in columns)])
+        return buf.getvalue().rstrip("\n")
+    if not rows:
+        return "(no rows)"
+
+    def cell(v: Any) -> str:
+        if isinstance(v, list):
+            return ", ".join(map(str, v))
+        return "" if v is None else str(v)
+
+    table = [[cell(r.get(c)) for c in columns] for r in rows]
+    widths = [min(60, max(len(c), *(len(row[i]) for row in table))) for i, c in enumerate(columns)]
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v[:w].ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    return "\n".join([line(columns), line(["-" * w for w in widths]), *(line(r) for r in table)])
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrialgraphError as e:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: {e}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Group)
+@click.option("--debug", is_flag=True, help="Show debug logs and tracebacks.")
+@click.version_option(package_name="trialgraph")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """trialgraph: clinical trials, their arms, drugs, targets and conditions, as a graph."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
+
+
+# -- server ---------------------------------------------------------------------------------
+@main.group()
+def server() -> None:
+    """The bundled local graph server (FalkorDB on loopback, data under TRIALGRAPH_HOME)."""
+
+
+def _local():
+    from trialgraph.graph.localserver import LocalServer
+
+    s = _settings()
+    return LocalServer(s.home, s.local_port)
+
+
+@server.command("start")
+def server_start() -> None:
+    """Start the local server (a no-op when it runs)."""
+    click.echo(str(_local().start()))
+
+
+@server.command("stop")
+def server_stop() -> None:
+    """Stop the local server, saving its data."""
+    click.echo(str(_local().stop()))
+
+
+@server.command("status")
+def server_status() -> None:
+    """Say whether the local server runs, and where. Exit code 0 if it runs, 1 if not."""
+    status = _local().status()
+    click.echo(str(status))
+    sys.exit(0 if status.running else 1)
+
+
+# -- load -----------------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--batch-size", type=click.IntRange(min=1), help="Trials per write statement.")
+def load(paths: tuple[Path, ...], batch_size: int | None) -> None:
+    """Load trial files or folders into the graph (layout detected from content)."""
+    from trialgraph.pipeline import load as run_load
+
+    s = _settings()
+    with _gateway(s) as gw:
+        report = run_load(list(paths), gw, batch_size or s.batch_size)
+        where = gw.describe()
+    click.echo(
+        f"loaded {report.trials_written} trial(s) from {report.files_read} file(s) into {where}"
+        + (f"; {len(report.problems)} problem(s)" if report.problems else "")
+    )
+    for f in report.findings:
+        click.echo(f"note: {f}", err=True)
+    for p in report.problems:
+        click.echo(f"problem: {p}", err=True)
+    sys.exit(1 if report.problems else 0)
+
+
+# -- queries --------------------------------------------------------------------------------
+@main.command("queries")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def list_queries(fmt: str) -> None:
+    """The query library: names, descriptions, parameters."""
+    from trialgraph.queries.library import library
+
+    rows = [
+        {
+            "name": q.name,
+            "description": q.description,
+            "parameters": [
+                f"{p.name} ({p.kind}{'' if p.required else ', optional'}{f', e.g. {p.example}' if p.example else ''})"
+                for p in q.params
+            ],
+            "columns": [c.name for c in q.columns],
+        }
+        for q in library().values()
+    ]
+    if fmt == "json":
+        click.echo(_render(rows, "json"))
+        return
+    for r in rows:
+        click.echo(f"{r['name']}\n  {r['description']}")
+        for p in r["parameters"]:
+            click.echo(f"  -p {p}")
+        click.echo(f"  columns: {', '.join(r['columns'])}\n")
+
+
+def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected key=value, got {pair!r}", param_hint="-p")
+        out[key.strip()] = value
+    return out
+
+
+@main.command()
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, help="A parameter as key=value (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+def query(name: str, params: tuple[str, ...], fmt: str) -> None:
+    """Run a library query by name."""
+    from trialgraph.queries.library import get, resolve_params
+
+    q = get(name)
+    cypher_params = resolve_params(q, _parse_params(params))
+    with _gateway(_settings()) as gw:
+        rows = gw.read(q.cypher, cypher_params)
+    click.echo(_render(rows, fmt, [c.name for c in q.columns]))
+
+
+# -- stats / db -----------------------------------------------------------------------------
+def graph_stats(gw) -> dict[str, list[dict[str, Any]]]:
+    from trialgraph.graph import catalog
+
+    return {
+        "nodes": gw.read(catalog.statement("count-labels")),
+        "relationships": gw.read(catalog.statement("count-relationships")),
+    }
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def stats(fmt: str) -> None:
+    """Node counts per label and relationship counts per type."""
+    with _gateway(_settings()) as gw:
+        st = graph_stats(gw)
+        where = gw.describe()
+    if fmt == "json":
+        click.echo(json.dumps(st, indent=2))
+        return
+    click.echo(f"{where}\n")
+    click.echo(_render(st["nodes"], "table", ["label", "count"]))
+    click.echo("")
+    click.echo(_render(st["relationships"], "table", ["type", "count"]))
+
+
+@main.group()
+def db() -> None:
+    """The configured graph as a whole."""
+
+
+@db.command("clear")
+@click.option("--yes", is_flag=True, help="Really empty the graph.")
+def db_clear(yes: bool) -> None:
+    """Empty the configured graph (every node and relationship)."""
+    from trialgraph.graph import catalog
+
+    with _gateway(_settings()) as gw:
+        where = gw.describe()
+        if not yes:
+            raise click.UsageError(f"this empties {where}: run again with --yes")
+        gw.write(catalog.statement("clear"))
+    click.echo(f"emptied {where}")
+
+
+# -- the main job ---------------------------------------------------------------------------
+@main.command()
+def demo() -> None:
+    """Load the bundled sample trials and answer the example question."""
+    from trialgraph.pipeline import load as run_load
+    from trialgraph.queries.library import get, resolve_params
+
+    s = _settings()
+    seeds = resources.files("trialgraph").joinpath("samples", "seeds")
+    with resources.as_file(seeds) as folder, _gateway(s) as gw:
+        report = run_load([Path(folder)], gw, s.batch_size)
+        click.echo(f"loaded {report.trials_written} sample trial(s) into {gw.describe()}")
+        for p in report.problems:
+            click.echo(f"problem: {p}", err=True)
+        question, params = DEMO_QUESTION
+        q = get("combination-therapies")
+        rows = gw.read(q.cypher, resolve_params(q, params))
+    click.echo(f"\n{question}\n(trialgraph query combination-therapies -p target=PD-1 -p condition=HCC)\n")
+    click.echo(_render(rows, "table", ["nct_id", "arm", "drugs", "target_drugs", "phases", "status"]))
+    if report.problems:
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
