@@ -68,8 +68,7 @@ class CtgovPageLoader:
     name = LAYOUT
 
     def detect(self, text: str) -> bool:
-        head = text[:4000]
-        return bool(re.search(r"^NCT ID:\s*NCT\d", head, re.M)) and "Basic Information" in text
+        return bool(re.search(r"^NCT ID:\s*NCT\d", text[:4000], re.M))
 
     def parse(self, text: str, file: str) -> Iterator[Trial]:
         yield _Page(text, file).trial()

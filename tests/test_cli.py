@@ -1,0 +1,78 @@
+"""The command line, as a user runs it, against the test run's own local server."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from trialgraph.cli import main
+from trialgraph.graph.localserver import LocalServer
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def env(local_server: LocalServer) -> dict[str, str]:
+    return {
+        "TRIALGRAPH_HOME": str(local_server.home),
+        "TRIALGRAPH_PORT": str(local_server.status().port),
+        "TRIALGRAPH_GRAPH": f"cli-{uuid.uuid4().hex[:8]}",
+        "NEO4J_URI": "",
+    }
+
+
+def run(env: dict[str, str], *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_load_then_query_json_prints_exactly_the_two_trials(env: dict[str, str], seeds_dir: Path) -> None:
+    code, out, _ = run(env, "load", str(seeds_dir))
+    assert code == 0 and "loaded 5 trial(s) from 5 file(s)" in out
+    code, out, _ = run(env, "query", "combination-therapies", "-p", "target=PD-1", "-p", "condition=HCC", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)  # stdout holds the JSON array and nothing else
+    assert [r["nct_id"] for r in rows] == ["NCT04344158", "NCT04523493"]
+    code, out, _ = run(env, "query", "combination-therapies", "-p", "target=PD-1", "--format", "csv")
+    assert code == 0 and out.splitlines()[0].startswith("nct_id,title,arm") and len(out.splitlines()) == 4
+    code, out, _ = run(env, "stats", "--format", "json")
+    stats = json.loads(out)
+    assert {"label": "Trial", "count": 5} in stats["nodes"]
+    code, out, err = run(env, "query", "combination-therapies", "-p", "target=nonsense")
+    assert code == 2 and "unknown target 'nonsense'" in err and out == ""
+
+
+def test_bad_files_are_reported_and_good_ones_still_load(env: dict[str, str], seeds_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_bytes(next(seeds_dir.glob("002_*.txt")).read_bytes())
+    (tmp_path / "junk.txt").write_text("not a trial page")
+    code, out, err = run(env, "load", str(tmp_path))
+    assert code == 1
+    assert "loaded 1 trial(s) from 2 file(s)" in out
+    assert "junk.txt: unknown layout" in err and "Traceback" not in err
+
+
+def test_db_clear_needs_yes_and_names_the_graph(env: dict[str, str], seeds_dir: Path) -> None:
+    run(env, "load", str(next(seeds_dir.glob("002_*.txt"))))
+    code, _, err = run(env, "db", "clear")
+    assert code == 2 and env["TRIALGRAPH_GRAPH"] in err
+    code, out, _ = run(env, "db", "clear", "--yes")
+    assert code == 0 and env["TRIALGRAPH_GRAPH"] in out
+    _, out, _ = run(env, "stats", "--format", "json")
+    assert json.loads(out)["nodes"] == []
+
+
+def test_queries_lists_the_library(env: dict[str, str]) -> None:
+    code, out, _ = run(env, "queries", "--format", "json")
+    (q,) = [q for q in json.loads(out) if q["name"] == "combination-therapies"]
+    assert q["parameters"] == ["target (target, optional, e.g. PD-1)", "condition (condition, optional, e.g. HCC)"]
+
+
+def test_demo_answers_the_example_question(env: dict[str, str]) -> None:
+    code, out, _ = run(env, "demo")
+    assert code == 0 and "loaded 5 sample trial(s)" in out
+    table = out.split("condition=HCC)", 1)[1]
+    assert table.count("NCT") == 2 and "NCT04344158" in table and "NCT04523493" in table

@@ -1,0 +1,93 @@
+"""Every shipped .cypher file passes Neo4j's own parser and semantic analysis, against our schema;
+statements and the code that feeds them cannot drift apart."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from trialgraph.graph import catalog, schema
+from trialgraph.queries.library import library
+
+pytestmark = pytest.mark.unit
+ROOT = Path(__file__).resolve().parent.parent
+LINTER = Path(__file__).resolve().parent / "cypherlint"
+CYPHER_FILES = sorted([*ROOT.glob("graph/cypher/*.cypher"), *ROOT.glob("queries/*.cypher")])
+
+
+def lint(queries: list[tuple[str, str]]) -> dict[str, list[dict]]:
+    node = shutil.which("node")
+    if node is None or not (LINTER / "node_modules" / "@neo4j-cypher" / "language-support").exists():
+        pytest.fail("the Cypher linter is not installed: run `npm ci --prefix tests/cypherlint` (needs Node 20+)")
+    payload = {"schema": schema.db_schema(), "queries": [{"name": n, "text": t} for n, t in queries]}
+    proc = subprocess.run(
+        [node, str(LINTER / "lint.mjs")], input=json.dumps(payload), capture_output=True, text=True, check=False, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    return {r["name"]: r["diagnostics"] for r in json.loads(proc.stdout)}
+
+
+def test_every_cypher_file_passes_neo4j_semantic_analysis() -> None:
+    assert len(CYPHER_FILES) >= 10
+    results = lint([(str(p.relative_to(ROOT)), p.read_text(encoding="utf-8")) for p in CYPHER_FILES])
+    failures = {name: diags for name, diags in results.items() if diags}
+    assert not failures, json.dumps(failures, indent=2)
+
+
+def test_linter_fails_on_broken_or_unknown_cypher() -> None:
+    results = lint(
+        [
+            ("syntax", "MATCH (t:Trial RETURN t"),
+            ("label", "MATCH (t:Trail) RETURN t.nct_id"),
+            ("reltype", "MATCH (t:Trial)-[:HAS_ARMS]->(a:Arm) RETURN a.label"),
+            ("property", "MATCH (t:Trial) RETURN t.nctid"),
+            ("neo4j4", "CREATE CONSTRAINT ON (t:Trial) ASSERT t.nct_id IS UNIQUE"),
+            ("ok", "MATCH (t:Trial)-[:HAS_ARM]->(a:Arm) WHERE t.nct_id = $nct RETURN a.label"),
+        ]
+    )
+    assert all(results[k] for k in ("syntax", "label", "reltype", "property", "neo4j4")), results
+    assert results["ok"] == []
+
+
+def test_query_parameters_match_their_headers() -> None:
+    for q in library().values():
+        declared = {p.name for p in q.params}
+        assert catalog.parameters(q.cypher) == declared, q.name
+        returned = q.cypher.rsplit("\nRETURN ", 1)[-1].split("\nORDER BY", 1)[0]
+        names = [m.group(1) or m.group(2) for m in re.finditer(r"\bAS (\w+)|(?:^|,)\s*(\w+)\s*(?=,|$)", returned, re.M)]
+        assert names == [c.name for c in q.columns], q.name
+
+
+def test_write_statements_take_what_the_writer_passes(seeds_dir: Path) -> None:
+    from trialgraph.graph.writer import reference_params, trial_row
+    from trialgraph.loaders import load_file
+    from trialgraph.ontology import default_resolver, reference_data
+    from trialgraph.ontology.normalize import normalize
+
+    targets, drugs = reference_params(reference_data())
+    assert catalog.parameters(catalog.statement("write-targets")) == set(targets)
+    assert catalog.parameters(catalog.statement("write-drugs")) == set(drugs)
+    assert catalog.parameters(catalog.statement("write-trials")) == {"trials"}
+    text = catalog.statement("write-trials")
+    for path in sorted(seeds_dir.iterdir()):
+        (trial,) = list(load_file(path))
+        row = trial_row(normalize(trial, default_resolver()))
+        for key in row:  # every top-level field the writer sends is read by the statement
+            assert re.search(rf"\bt\.{key}\b", text), key
+
+
+def test_ddl_covers_every_natural_key_on_both_engines() -> None:
+    keys = {(n.label, n.key) for n in schema.NODES.values()}
+    neo = catalog.ddl_statements("schema.neo4j")
+    falkor = catalog.ddl_statements("schema.falkordb")
+    got_neo = {m.groups() for s in neo if (m := re.search(r"FOR \(n:(\w+)\) REQUIRE n\.(\w+) IS UNIQUE", s))}
+    got_falkor = {m.groups() for s in falkor if (m := re.search(r"FOR \(n:(\w+)\) ON \(n\.(\w+)\)", s))}
+    assert got_neo == keys and len(neo) == len(keys)
+    assert got_falkor == keys and len(falkor) == len(keys)
+    for name in ("schema.neo4j", "schema.falkordb"):  # splitting on ';' is safe only without literals
+        assert not any(re.search(r"['\"`]", s) for s in catalog.ddl_statements(name))

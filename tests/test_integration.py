@@ -1,0 +1,183 @@
+"""The whole path on a real server: seed pages -> graph -> the PD-1/HCC question.
+
+Expected answers are read off the seed documents: NCT04344158 gives AK105 (penpulimab, anti-PD-1)
+with anlotinib in one arm, for advanced HCC; NCT04523493 gives toripalimab (JS001, anti-PD-1)
+with lenvatinib, for advanced HCC; NCT04970914 gives penpulimab with anlotinib, for colorectal
+cancer; NCT05111366 gives TQB2450 (anti-PD-L1) with anlotinib, for HCC; NCT03945799 gives
+anlotinib alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trialgraph.errors import GraphError
+from trialgraph.graph import catalog
+from trialgraph.graph.gateway import Gateway
+from trialgraph.graph.writer import GraphWriter
+from trialgraph.ontology import default_resolver, reference_data
+from trialgraph.ontology.normalize import normalize
+from trialgraph.pipeline import load
+from trialgraph.queries import library as lib
+from trialgraph.records import Arm, Intervention, Site, Sponsor, Trial
+
+pytestmark = pytest.mark.integration
+
+
+def combos(gw: Gateway, **params: str) -> list[tuple[str, str, list[str]]]:
+    return [(r["nct_id"], r["arm"], r["drugs"]) for r in lib.run(gw, "combination-therapies", **params)]
+
+
+def test_pd1_combinations_in_hcc(seeded: Gateway) -> None:
+    assert combos(seeded, target="PD-1", condition="HCC") == [
+        ("NCT04344158", "AK105 combined with Anlotinib", ["anlotinib", "penpulimab"]),
+        ("NCT04523493", "Experimental group", ["lenvatinib", "toripalimab"]),
+    ]
+
+
+@pytest.mark.parametrize("target", ["PD-1", "PDCD1", "programmed cell death protein 1"])
+@pytest.mark.parametrize("condition", ["HCC", "hcc", "hepatocellular carcinoma", "Carcinoma, Hepatocellular"])
+def test_aliases_give_the_same_answer(seeded: Gateway, target: str, condition: str) -> None:
+    assert [r[0] for r in combos(seeded, target=target, condition=condition)] == ["NCT04344158", "NCT04523493"]
+
+
+def test_pd1_in_any_condition_adds_the_colorectal_trial(seeded: Gateway) -> None:
+    assert [r[0] for r in combos(seeded, target="PD-1")] == ["NCT04344158", "NCT04523493", "NCT04970914"]
+
+
+def test_pd_l1_is_not_pd_1(seeded: Gateway) -> None:
+    assert combos(seeded, target="PD-L1", condition="HCC") == [
+        ("NCT05111366", "TQB2450 injection combined with Anlotinib hydrochloride capsules", ["anlotinib", "benmelstobart"])
+    ]
+
+
+def test_comparator_placebo_and_monotherapy_arms_are_not_combinations(seeded: Gateway) -> None:
+    rows = combos(seeded)
+    arms = {(n, a) for n, a, _ in rows}
+    assert ("NCT04344158", "Sorafenib Tosylate Tablets") not in arms  # the comparator arm
+    assert ("NCT04523493", "Control group") not in arms  # placebo + lenvatinib: one active drug
+    assert all(n != "NCT03945799" for n, _, _ in rows)  # anlotinib alone
+    assert len(rows) == 4
+
+
+def test_seed_graph_shape(seeded: Gateway) -> None:
+    nodes = {r["label"]: r["count"] for r in seeded.read(catalog.statement("count-labels"))}
+    assert nodes["Trial"] == 5
+    assert nodes["Arm"] == 2 + 1 + 1 + 1 + 2
+    assert nodes["Site"] == 81 + 22 + 1  # 000, 004 and 002 list their sites; Veeva pages only count them
+    trial = seeded.read("MATCH (t:Trial {nct_id: $id}) RETURN t.site_count AS n, t.phases AS p", {"id": "NCT04970914"})
+    assert trial == [{"n": 8, "p": ["PHASE2"]}]
+    hcc = seeded.read(
+        "MATCH (t:Trial)-[s:STUDIES]->(c:Condition {condition_id: $c}) RETURN t.nct_id AS nct, s.qualifiers AS q ORDER BY nct",
+        {"c": "MESH:D006528"},
+    )
+    assert hcc == [
+        {"nct": "NCT03945799", "q": []},
+        {"nct": "NCT04344158", "q": ["advanced"]},
+        {"nct": "NCT04523493", "q": ["advanced"]},
+        {"nct": "NCT05111366", "q": []},
+    ] or hcc == [
+        {"nct": "NCT03945799", "q": None},
+        {"nct": "NCT04344158", "q": ["advanced"]},
+        {"nct": "NCT04523493", "q": ["advanced"]},
+        {"nct": "NCT05111366", "q": None},
+    ]
+
+
+def _snapshot(gw: Gateway) -> tuple:
+    nodes = gw.read("MATCH (n) RETURN labels(n)[0] AS l, properties(n) AS p")
+    rels = gw.read("MATCH (a)-[r]->(b) RETURN type(r) AS t, properties(r) AS p, properties(a) AS a, properties(b) AS b")
+    key = lambda d: repr(sorted(d.items(), key=lambda kv: kv[0]))  # noqa: E731
+    return sorted(key(n) for n in nodes), sorted(key(r) for r in rels)
+
+
+def test_reload_changes_nothing(seeded: Gateway, seeds_dir: Path) -> None:
+    before = _snapshot(seeded)
+    report = load([seeds_dir], seeded, batch_size=2)
+    assert report.ok and report.trials_written == 5
+    assert _snapshot(seeded) == before
+
+
+def _trial(nct: str, title: str, **kw: object) -> Trial:
+    return Trial(nct_id=nct, source={"layout": "test", "file": "test"}, brief_title=title, **kw)
+
+
+def _write(gw: Gateway, *trials: Trial) -> None:
+    writer = GraphWriter(gw, reference_data(), batch_size=10)
+    writer.prepare()
+    writer.write(normalize(t, default_resolver()) for t in trials)
+
+
+HOSTILE = [
+    "Xi'an People's Hospital",
+    'say "hello" \\ back\\slash \\n not-a-newline',
+    "`backtick` $param {brace} }) ]",
+    "'}) MATCH (n) DETACH DELETE n //",
+    "emoji 🧬💊 and ünïcödé — “quotes” ’",
+    "line one\nline two\ttab",
+]
+
+
+def test_hostile_text_round_trips_and_changes_nothing_else(graph: Gateway) -> None:
+    trials = [
+        _trial(
+            f"NCT0000000{k}",
+            text,
+            sponsors=(Sponsor(name=text, role="lead"),),
+            sites=(Site(facility=text, city=text, country="China"),),
+            arms=(Arm(label=text, interventions=(text,)),),
+            interventions=(Intervention(name=text, type="DRUG"),),
+        )
+        for k, text in enumerate(HOSTILE)
+    ]
+    _write(graph, *trials)
+    got = graph.read(
+        "MATCH (t:Trial)-[:HAS_ARM]->(a:Arm)-[:GIVES]->(i:Intervention) MATCH (t)-[:SPONSORED_BY]->(s:Sponsor) "
+        "MATCH (t)-[:HAS_SITE]->(x:Site) "
+        "RETURN t.nct_id AS id, t.brief_title AS title, a.label AS arm, i.name AS iv, s.name AS sp, x.facility AS site "
+        "ORDER BY id"
+    )
+    assert [(r["title"], r["arm"], r["iv"], r["sp"], r["site"]) for r in got] == [(h,) * 5 for h in HOSTILE]
+    counts = {r["label"]: r["count"] for r in graph.read(catalog.statement("count-labels"))}
+    assert counts["Trial"] == len(HOSTILE)
+    assert counts["Drug"] == len(reference_data().drugs)  # nothing deleted by the injected text
+
+
+def test_a_failing_batch_writes_no_partial_trial(graph: Gateway) -> None:
+    from trialgraph.graph.writer import trial_row
+
+    good = trial_row(normalize(_trial("NCT00000001", "good", arms=(Arm(label="A"),)), default_resolver()))
+    bad = trial_row(normalize(_trial("NCT00000002", "bad", arms=(Arm(label="B"),)), default_resolver()))
+    bad["props"]["brief_title"] = {"nested": "maps are not property values"}  # the engine refuses this
+    with pytest.raises(GraphError):
+        graph.write(catalog.statement("write-trials"), {"trials": [good, bad]})
+    assert graph.read("MATCH (n) WHERE n:Trial OR n:Arm RETURN count(n) AS n") == [{"n": 0}]
+    # The writer isolates the bad trial; the good one still lands whole.
+    from trialgraph.graph.writer import GraphWriter
+
+    class _Writer(GraphWriter):
+        def row(self, rt):  # type: ignore[no-untyped-def]
+            return bad if rt.trial.nct_id == "NCT00000002" else good
+
+    writer = _Writer(graph, reference_data(), batch_size=10)
+    report = writer.write(
+        normalize(t, default_resolver()) for t in (_trial("NCT00000001", "good"), _trial("NCT00000002", "bad"))
+    )
+    assert report.trials_written == 1 and [n for n, _ in report.failed] == ["NCT00000002"]
+    assert graph.read("MATCH (t:Trial)-[:HAS_ARM]->(a:Arm) RETURN t.nct_id AS t, a.label AS a") == [
+        {"t": "NCT00000001", "a": "A"}
+    ]
+
+
+def test_a_changed_record_leaves_nothing_stale(graph: Gateway) -> None:
+    _write(graph, _trial("NCT00000009", "v1", arms=(Arm(label="old arm"),), conditions=("HCC",)))
+    _write(graph, _trial("NCT00000009", "v2", arms=(Arm(label="new arm"),), conditions=("Colorectal Cancer",)))
+    got = graph.read(
+        "MATCH (t:Trial {nct_id: $id}) OPTIONAL MATCH (t)-[:HAS_ARM]->(a:Arm) OPTIONAL MATCH (t)-[:STUDIES]->(c:Condition) "
+        "RETURN t.brief_title AS title, collect(DISTINCT a.label) AS arms, collect(DISTINCT c.name) AS conditions",
+        {"id": "NCT00000009"},
+    )
+    assert got == [{"title": "v2", "arms": ["new arm"], "conditions": ["colorectal cancer"]}]
+    assert graph.read("MATCH (a:Arm) RETURN count(a) AS n") == [{"n": 1}]
