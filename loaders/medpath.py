@@ -37,36 +37,17 @@ class MedPathLoader:
         yield _parse(text, file)
 
 
-def _split(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
-    marks: list[tuple[int, str]] = []
-    start = 0
-    for header in HEADERS:
-        for i in range(start, len(lines)):
-            s = lines[i].strip()
-            if s == header or (header == "FOOTER" and s.startswith("©") and "MedPath" in s):
-                marks.append((i, header))
-                start = i + 1
-                break
-    sections = {}
-    for k, (i, name) in enumerate(marks):
-        end = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
-        sections[name] = lines[i + 1 : end]
-    return (lines[: marks[0][0]] if marks else lines), sections
+def _is_header(header: str, line: str) -> bool:
+    return line == header or (header == "FOOTER" and line.startswith("©") and "MedPath" in line)
 
 
 def _parse(text: str, file: str) -> Trial:
-    preamble, sec = _split(text.splitlines())
+    sec = tx.Sections(text.splitlines(), HEADERS, _is_header)
     if "FOOTER" not in sec:
         raise LoaderError(file, "footer", "the page ends early (no MedPath copyright line): truncated?")
+    items, one = sec.items, sec.one
 
-    def items(name: str) -> list[str]:
-        return tx.non_empty(sec.get(name, []))
-
-    def one(name: str) -> str | None:
-        got = items(name)
-        return got[0] if got else None
-
-    pre = tx.non_empty(preamble)[1:]  # drop the "MedPath" banner
+    pre = tx.non_empty(sec.preamble)[1:]  # drop the "MedPath" banner
     title = pre[0] if pre else None
     require(title, file, "title")
     phase_lines = [s for s in pre[1:] if tx.is_phase_text(s)]
@@ -93,11 +74,6 @@ def _parse(text: str, file: str) -> Trial:
         raise LoaderError(file, "Target Recruitment", f"not a number: {target!r}")
     status = one("Status") or next((s for s in pre[1:] if s not in phase_lines), None)
     lead = one("Lead Sponsor")
-    crit = []
-    for name in ("Inclusion Criteria", "Exclusion Criteria"):
-        body = tx.join_text(sec.get(name, []))
-        if body:
-            crit.append(f"{name}\n\n{body}")
     return build_trial(
         file,
         nct_id=nct,
@@ -107,13 +83,13 @@ def _parse(text: str, file: str) -> Trial:
         phases=phases,
         study_type=tx.enum_value(one("Study Type")) if one("Study Type") else None,
         enrollment=Enrollment(count=int(target.replace(",", ""))) if target else None,
-        brief_summary=tx.join_text(sec.get("Brief Summary", [])),
-        detailed_description=tx.join_text(sec.get("Detailed Description", [])),
+        brief_summary=tx.join_text(sec.raw("Brief Summary")),
+        detailed_description=tx.join_text(sec.raw("Detailed Description")),
         conditions=tuple(items("Conditions")),
         design=Design(intervention_model=tx.enum_value(one("Study Design"))) if one("Study Design") else None,
         arms=arms,
         interventions=tuple(interventions),
-        eligibility=Eligibility(sex=tx.enum_value(one("Sex")) if one("Sex") else None, criteria="\n\n".join(crit) or None),
+        eligibility=Eligibility(sex=tx.enum_value(one("Sex")) if one("Sex") else None, criteria=sec.titled_text("Inclusion Criteria", "Exclusion Criteria")),
         sponsors=(Sponsor(name=lead, role="lead"),) if lead else (),
         sites=_sites(items("Trial Locations"), file),
         outcomes=_outcomes(items("Primary Outcome Measures"), "primary", file)

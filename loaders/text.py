@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from trialgraph.records import Age
 
@@ -122,3 +122,51 @@ def camel_boundaries(text: str, digits: bool = False) -> list[int]:
         if (a.islower() or a.isdigit() or a in ")]") and (b.isupper() or (digits and b.isdigit() and a.isalpha())):
             out.append(i)
     return out
+
+
+class Sections:
+    """A page cut into sections at header lines, found in the given order (each header at most
+    once, searched after the previous one). ``matches(header, stripped_line)`` says whether a
+    line is that header; by default it must equal it."""
+
+    def __init__(
+        self,
+        lines: Sequence[str],
+        headers: Sequence[str],
+        matches: Callable[[str, str], bool] = lambda header, line: line == header,
+    ) -> None:
+        marks: list[tuple[int, str]] = []
+        start = 0
+        for header in headers:
+            for i in range(start, len(lines)):
+                if matches(header, lines[i].strip()):
+                    marks.append((i, header))
+                    start = i + 1
+                    break
+        self.preamble = list(lines[: marks[0][0]] if marks else lines)
+        self._header_lines = {name: clean(lines[i]) for i, name in marks}
+        self._bodies = {
+            name: list(lines[i + 1 : marks[k + 1][0] if k + 1 < len(marks) else len(lines)])
+            for k, (i, name) in enumerate(marks)
+        }
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._bodies
+
+    def header_line(self, name: str) -> str | None:
+        return self._header_lines.get(name)
+
+    def raw(self, name: str) -> list[str]:
+        return self._bodies.get(name, [])
+
+    def items(self, name: str) -> list[str]:
+        return non_empty(self.raw(name))
+
+    def one(self, name: str) -> str | None:
+        got = self.items(name)
+        return got[0] if got else None
+
+    def titled_text(self, *names: str) -> str | None:
+        """Several sections as one text, each under its header (e.g. inclusion + exclusion criteria)."""
+        parts = [f"{name}\n\n{body}" for name in names if (body := join_text(self.raw(name)))]
+        return "\n\n".join(parts) or None

@@ -65,38 +65,17 @@ class VeevaLoader:
         yield _parse(text, file)
 
 
-def _split(lines: list[str]) -> tuple[list[str], dict[str, list[str]]]:
-    marks: list[tuple[int, str]] = []
-    start = 0
-    for header in HEADERS:
-        for i in range(start, len(lines)):
-            s = lines[i].strip()
-            if (header == "GROUPS" and _GROUPS.match(s)) or s == header:
-                marks.append((i, header))
-                start = i + 1
-                break
-    sections: dict[str, list[str]] = {}
-    for k, (i, name) in enumerate(marks):
-        end = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
-        sections[name] = lines[i:end] if name == "GROUPS" else lines[i + 1 : end]
-    preamble = lines[: marks[0][0]] if marks else lines
-    return preamble, sections
+def _is_header(header: str, line: str) -> bool:
+    return bool(_GROUPS.match(line)) if header == "GROUPS" else line == header
 
 
 def _parse(text: str, file: str) -> Trial:
-    lines = text.splitlines()
-    preamble, sec = _split(lines)
+    sec = tx.Sections(text.splitlines(), HEADERS, _is_header)
     if "Data sourced from clinicaltrials.gov" not in sec:
         raise LoaderError(file, "footer", "the page ends early (no 'Data sourced from clinicaltrials.gov'): truncated?")
+    items, one = sec.items, sec.one
 
-    def items(name: str) -> list[str]:
-        return tx.non_empty(sec.get(name, []))
-
-    def one(name: str) -> str | None:
-        got = items(name)
-        return got[0] if got else None
-
-    pre = tx.non_empty(preamble)
+    pre = tx.non_empty(sec.preamble)
     if "Menu" in pre:
         pre = pre[pre.index("Menu") + 1 :]
     title = pre[0] if pre else None
@@ -119,7 +98,7 @@ def _parse(text: str, file: str) -> Trial:
         phases += tuple(x for x in tx.phases(p) if x not in phases)
 
     interventions = tuple(_typed_intervention(s, file, "Treatments") for s in items("Treatments"))
-    arms = _arms(sec.get("GROUPS", []), file)
+    arms = _arms(sec.header_line("GROUPS"), sec.raw("GROUPS"), file)
     for arm in arms:
         for name in arm.interventions:
             if not any(i.name == name for i in interventions):
@@ -140,8 +119,8 @@ def _parse(text: str, file: str) -> Trial:
         phases=phases,
         study_type=tx.enum_value(one("Study type")) if one("Study type") else None,
         enrollment=_enrollment(one("Enrollment"), file),
-        brief_summary=tx.join_text(sec.get("About", [])),
-        detailed_description=tx.join_text(sec.get("Full description", [])),
+        brief_summary=tx.join_text(sec.raw("About")),
+        detailed_description=tx.join_text(sec.raw("Full description")),
         conditions=tuple(items("Conditions")),
         design=_design(one("Primary purpose"), one("Allocation"), one("Interventional model"), one("Masking")),
         arms=arms,
@@ -161,14 +140,13 @@ def _typed_intervention(line: str, file: str, field: str) -> Intervention:
     return Intervention(name=m.group(2).strip(), type=tx.enum_value(m.group(1)))
 
 
-def _arms(lines: Sequence[str], file: str) -> tuple[Arm, ...]:
-    if not lines:
+def _arms(header_line: str | None, lines: Sequence[str], file: str) -> tuple[Arm, ...]:
+    header = _GROUPS.match(header_line or "")
+    if header is None:
         return ()
-    header = _GROUPS.match(lines[0].strip())
-    assert header is not None
     expected = int(header.group(2))
     arms: list[Arm] = []
-    for block in tx.paragraphs(lines[1:]):
+    for block in tx.paragraphs(lines):
         if len(block) < 2 or not block[1].lower().endswith(" group"):
             raise LoaderError(file, "arms", f"expected an arm label and '<type> group', got {block[:2]!r}")
         label = block[0]
@@ -212,7 +190,7 @@ def _design(purpose: str | None, allocation: str | None, model: str | None, mask
     )
 
 
-def _eligibility(sex: str | None, ages: str | None, volunteers: str | None, sec: dict[str, list[str]]) -> Eligibility:
+def _eligibility(sex: str | None, ages: str | None, volunteers: str | None, sec: tx.Sections) -> Eligibility:
     lo = hi = None
     if ages:
         m = re.match(r"^(\d+)\s*to\s*(\d+)\s*(\w+)", ages)
@@ -226,15 +204,10 @@ def _eligibility(sex: str | None, ages: str | None, volunteers: str | None, sec:
     hv = None
     if volunteers:
         hv = not volunteers.lower().startswith("no ")
-    parts = []
-    for name in ("Inclusion criteria", "Exclusion criteria"):
-        body = tx.join_text(sec.get(name, []))
-        if body:
-            parts.append(f"{name}\n\n{body}")
     return Eligibility(
         minimum_age=lo,
         maximum_age=hi,
         sex=tx.enum_value(sex) if sex else None,
         healthy_volunteers=hv,
-        criteria="\n\n".join(parts) or None,
+        criteria=sec.titled_text("Inclusion criteria", "Exclusion criteria"),
     )

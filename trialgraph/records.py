@@ -186,6 +186,3 @@ class Trial(Record):
     @property
     def org_study_id(self) -> str | None:
         return next((i.value for i in self.identifiers if i.type == "org_study_id"), None)
-
-    def intervention(self, name: str) -> Intervention | None:
-        return next((i for i in self.interventions if i.name == name), None)

@@ -17,10 +17,7 @@ class Neo4jSettings:
     uri: str
     user: str
     database: str
-    password: str = field(repr=False)
-
-    def masked_uri(self) -> str:
-        return self.uri
+    password: str = field(repr=False)  # never printed: repr and errors leave it out
 
 
 @dataclass(frozen=True)
