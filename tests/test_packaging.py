@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -14,12 +15,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_wheel_contents(tmp_path: Path) -> None:
+    # Build from a clean copy: a stale build/ folder in the work tree must not leak into the wheel.
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".git", ".venv", "build", "node_modules", "*.egg-info"))
+    out = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(src)],
         check=True,
         capture_output=True,
     )
-    (wheel,) = tmp_path.glob("trialgraph-*.whl")
+    (wheel,) = out.glob("trialgraph-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     cypher = {p.name for p in (ROOT / "graph" / "cypher").glob("*.cypher")}
     queries = {p.name for p in (ROOT / "queries").glob("*.cypher")}
