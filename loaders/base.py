@@ -78,9 +78,9 @@ def require(value: object, file: str, field: str, what: str = "missing") -> obje
 
 
 def registry() -> list[Loader]:
-    from trialgraph.loaders import ctgov_page, medpath, veeva
+    from trialgraph.loaders import ctgov_json, ctgov_page, medpath, veeva
 
-    return [ctgov_page.CtgovPageLoader(), veeva.VeevaLoader(), medpath.MedPathLoader()]
+    return [ctgov_json.CtgovJsonLoader(), ctgov_page.CtgovPageLoader(), veeva.VeevaLoader(), medpath.MedPathLoader()]
 
 
 def detect(text: str, file: str) -> Loader:
@@ -88,7 +88,7 @@ def detect(text: str, file: str) -> Loader:
         if loader.detect(text):
             return loader
     raise UnknownLayoutError(
-        file, None, "unknown layout: not a ClinicalTrials.gov page, a Veeva page or a MedPath page"
+        file, None, "unknown layout: not ClinicalTrials.gov API v2 JSON, a ClinicalTrials.gov page, a Veeva page or a MedPath page"
     )
 
 

@@ -181,3 +181,16 @@ def test_a_changed_record_leaves_nothing_stale(graph: Gateway) -> None:
     )
     assert got == [{"title": "v2", "arms": ["new arm"], "conditions": ["colorectal cancer"]}]
     assert graph.read("MATCH (a:Arm) RETURN count(a) AS n") == [{"n": 1}]
+
+
+def test_api_v2_records_load_beside_the_pages(graph: Gateway, seeds_dir: Path) -> None:
+    ctgov = Path(__file__).resolve().parent / "fixtures" / "ctgov"
+    report = load([seeds_dir, ctgov], graph)
+    assert report.ok and report.trials_written == 11
+    got = graph.read(
+        "MATCH (t:Trial {nct_id: $id})-[:HAS_ARM]->(a:Arm) RETURN t.condition_mesh_ids AS mesh, count(a) AS arms",
+        {"id": "NCT05786924"},
+    )
+    assert got[0]["arms"] == 16 and "D002289" in got[0]["mesh"]
+    sites = graph.read("MATCH (:Trial {nct_id: $id})-[:HAS_SITE]->(s:Site) RETURN count(s) AS n", {"id": "NCT04956640"})
+    assert sites == [{"n": 49}]

@@ -98,7 +98,7 @@ class Sponsor(Record):
 
 
 class Site(Record):
-    facility: str
+    facility: str | None = None  # API records sometimes give only the place
     city: str | None = None
     state: str | None = None
     zip: str | None = None
@@ -119,6 +119,13 @@ class Outcome(Record):
     measure: str
     time_frame: str | None = None
     description: str | None = None
+
+
+class MeshTerm(Record):
+    """A MeSH descriptor ClinicalTrials.gov itself assigned to a trial's condition or intervention."""
+
+    id: str
+    term: str
 
 
 class RelatedTrial(Record):
@@ -156,6 +163,8 @@ class Trial(Record):
     detailed_description: str | None = None
     conditions: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    condition_mesh: tuple[MeshTerm, ...] = ()
+    intervention_mesh: tuple[MeshTerm, ...] = ()
     design: Design | None = None
     arms: tuple[Arm, ...] = ()
     interventions: tuple[Intervention, ...] = ()

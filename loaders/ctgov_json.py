@@ -1,0 +1,286 @@
+"""ClinicalTrials.gov API v2 JSON: one study object, a list of studies, a search-result page
+(``{"studies": [...], "nextPageToken": ...}``), or NDJSON (one study per line).
+
+Errors name the file and the JSON path of the field (``studies[3].protocolSection...``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from trialgraph.errors import LoaderError
+from trialgraph.loaders import text as tx
+from trialgraph.loaders.base import build_trial
+from trialgraph.records import (
+    Arm,
+    Contact,
+    Design,
+    Eligibility,
+    Enrollment,
+    Identifier,
+    Intervention,
+    MeshTerm,
+    Outcome,
+    Reference,
+    Site,
+    Sponsor,
+    Trial,
+    TrialDate,
+)
+
+LAYOUT = "ctgov_api_v2"
+_TYPED_NAME = re.compile(r"^([A-Za-z][A-Za-z _]*?):\s*(.+)$")
+
+
+class CtgovJsonLoader:
+    name = LAYOUT
+
+    def detect(self, text: str) -> bool:
+        head = text.lstrip()[:1]
+        return head in ("{", "[") and '"protocolSection"' in text[:200_000]
+
+    def parse(self, text: str, file: str) -> Iterator[Trial]:
+        for where, study in _studies(text, file):
+            yield study_to_trial(study, file, where)
+
+
+def _studies(text: str, file: str) -> Iterator[tuple[str, Any]]:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as whole_error:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        if len(lines) < 2:
+            raise LoaderError(file, "json", f"malformed JSON at line {whole_error.lineno}, column {whole_error.colno}: {whole_error.msg}") from None
+        for n, line in enumerate(text.splitlines(), start=1):  # NDJSON: one study per line
+            if not line.strip():
+                continue
+            try:
+                yield f"line {n}", json.loads(line)
+            except json.JSONDecodeError as e:
+                raise LoaderError(file, f"line {n}", f"malformed JSON at column {e.colno}: {e.msg}") from None
+        return
+    if isinstance(doc, dict) and "studies" in doc:
+        if not isinstance(doc["studies"], list):
+            raise LoaderError(file, "studies", "expected a list of studies")
+        for k, s in enumerate(doc["studies"]):
+            yield f"studies[{k}]", s
+    elif isinstance(doc, list):
+        for k, s in enumerate(doc):
+            yield f"[{k}]", s
+    else:
+        yield "", doc
+
+
+class _Study:
+    """Typed access to one study object; a wrong type names the JSON path."""
+
+    def __init__(self, doc: Any, file: str, where: str) -> None:
+        self.doc, self.file, self.where = doc, file, where
+
+    def path(self, *keys: str | int) -> str:
+        parts = [self.where] if self.where else []
+        for k in keys:
+            parts.append(f"[{k}]" if isinstance(k, int) else ("." if parts else "") + k)
+        return "".join(parts)
+
+    def get(self, *keys: str, kind: type | tuple[type, ...] = object, default: Any = None) -> Any:
+        node = self.doc
+        for i, k in enumerate(keys):
+            if not isinstance(node, dict):
+                raise LoaderError(self.file, self.path(*keys[:i]), f"expected an object, got {type(node).__name__}")
+            if k not in node or node[k] is None:
+                return default
+            node = node[k]
+        if kind is not object and not isinstance(node, kind):
+            want = kind.__name__ if isinstance(kind, type) else " or ".join(t.__name__ for t in kind)
+            raise LoaderError(self.file, self.path(*keys), f"expected {want}, got {type(node).__name__}: {str(node)[:40]!r}")
+        return node
+
+    def text(self, *keys: str) -> str | None:
+        v = self.get(*keys, kind=str)
+        return v.strip() or None if v is not None else None
+
+    def objects(self, *keys: str) -> list[dict]:
+        items = self.get(*keys, kind=list, default=[])
+        for k, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise LoaderError(self.file, self.path(*keys, k), f"expected an object, got {type(item).__name__}")
+        return items
+
+    def strings(self, *keys: str) -> tuple[str, ...]:
+        items = self.get(*keys, kind=list, default=[])
+        for k, item in enumerate(items):
+            if not isinstance(item, str):
+                raise LoaderError(self.file, self.path(*keys, k), f"expected a string, got {type(item).__name__}")
+        return tuple(i.strip() for i in items if i.strip())
+
+    def date(self, *keys: str) -> TrialDate | None:
+        d = self.get(*keys, kind=dict)
+        if not d or not d.get("date"):
+            return None
+        try:
+            return TrialDate(date=d["date"], type=d.get("type"))
+        except ValueError as e:
+            raise LoaderError(self.file, self.path(*keys, "date"), str(e).splitlines()[-1]) from None
+
+
+def _strip_type(name: str) -> str:
+    """Arm groups name interventions as 'Drug: X'; the intervention itself is 'X'."""
+    m = _TYPED_NAME.match(name)
+    return m.group(2).strip() if m and m.group(1).strip().upper().replace(" ", "_") in _INTERVENTION_TYPES else name.strip()
+
+
+_INTERVENTION_TYPES = {
+    "DRUG", "BIOLOGICAL", "DEVICE", "PROCEDURE", "RADIATION", "BEHAVIORAL", "GENETIC", "DIETARY_SUPPLEMENT",
+    "COMBINATION_PRODUCT", "DIAGNOSTIC_TEST", "OTHER",
+}
+
+
+def study_to_trial(doc: Any, file: str, where: str = "") -> Trial:
+    if not isinstance(doc, dict):
+        raise LoaderError(file, where or None, f"expected a study object, got {type(doc).__name__}")
+    s = _Study(doc, file, where)
+    p = ("protocolSection",)
+    if s.get(*p, kind=dict) is None:
+        raise LoaderError(file, s.path("protocolSection"), "missing: not a ClinicalTrials.gov API v2 study")
+    ident, status, design_m = (*p, "identificationModule"), (*p, "statusModule"), (*p, "designModule")
+    nct = s.text(*ident, "nctId")
+    if nct is None:
+        raise LoaderError(file, s.path(*ident, "nctId"), "missing")
+    title = s.text(*ident, "briefTitle") or s.text(*ident, "officialTitle")
+    if title is None:
+        raise LoaderError(file, s.path(*ident, "briefTitle"), "missing")
+
+    identifiers = []
+    if org := s.text(*ident, "orgStudyIdInfo", "id"):
+        identifiers.append(Identifier(value=org, type="org_study_id"))
+    for sec in s.objects(*ident, "secondaryIdInfos"):
+        if sec.get("id"):
+            identifiers.append(Identifier(value=sec["id"], type=sec.get("type") or "secondary_id", domain=sec.get("domain")))
+
+    arms_m = (*p, "armsInterventionsModule")
+    interventions = tuple(
+        Intervention(
+            name=iv.get("name", "").strip(),
+            type=iv.get("type"),
+            description=iv.get("description"),
+            other_names=tuple(n for n in iv.get("otherNames", []) if n),
+        )
+        for iv in s.objects(*arms_m, "interventions")
+        if iv.get("name")
+    )
+    names = {i.name for i in interventions}
+    by_arm: dict[str, list[str]] = {}
+    for iv in s.objects(*arms_m, "interventions"):
+        for label in iv.get("armGroupLabels", []) or []:
+            by_arm.setdefault(label, []).append(iv.get("name", "").strip())
+    arms = []
+    for a in s.objects(*arms_m, "armGroups"):
+        label = (a.get("label") or "").strip()
+        if not label:
+            continue
+        given = [_strip_type(n) for n in a.get("interventionNames", []) or []]
+        given = [g for g in given if g in names] or by_arm.get(label, [])
+        arms.append(Arm(label=label, type=a.get("type"), description=a.get("description"), interventions=tuple(dict.fromkeys(given))))
+
+    elig_m = (*p, "eligibilityModule")
+    masking = s.get(*design_m, "designInfo", "maskingInfo", kind=dict, default={})
+    info = s.get(*design_m, "designInfo", kind=dict, default={})
+    enrollment = s.get(*design_m, "enrollmentInfo", kind=dict)
+    sponsors_m = (*p, "sponsorCollaboratorsModule")
+    sponsors = []
+    if lead := s.text(*sponsors_m, "leadSponsor", "name"):
+        sponsors.append(Sponsor(name=lead, role="lead", agency_class=s.text(*sponsors_m, "leadSponsor", "class")))
+    for c in s.objects(*sponsors_m, "collaborators"):
+        if c.get("name"):
+            sponsors.append(Sponsor(name=c["name"].strip(), role="collaborator", agency_class=c.get("class")))
+    sites = tuple(
+        Site(
+            facility=(loc.get("facility") or "").strip() or None,
+            city=loc.get("city"),
+            state=loc.get("state"),
+            zip=loc.get("zip"),
+            country=loc.get("country"),
+            status=loc.get("status"),
+            latitude=(loc.get("geoPoint") or {}).get("lat"),
+            longitude=(loc.get("geoPoint") or {}).get("lon"),
+        )
+        for loc in s.objects(*p, "contactsLocationsModule", "locations")
+    )
+    outcomes = tuple(
+        Outcome(kind=kind, measure=o["measure"].strip(), time_frame=o.get("timeFrame"), description=o.get("description"))
+        for kind, key in (("primary", "primaryOutcomes"), ("secondary", "secondaryOutcomes"), ("other", "otherOutcomes"))
+        for o in s.objects(*p, "outcomesModule", key)
+        if o.get("measure")
+    )
+    derived = ("derivedSection",)
+    hv = s.get(*elig_m, "healthyVolunteers", kind=bool)
+    return build_trial(
+        file,
+        nct_id=nct,
+        source={"layout": LAYOUT, "file": f"{file}#{where}" if where else file},
+        brief_title=title,
+        official_title=s.text(*ident, "officialTitle"),
+        acronym=s.text(*ident, "acronym"),
+        identifiers=tuple(identifiers),
+        overall_status=s.text(*status, "overallStatus"),
+        why_stopped=s.text(*status, "whyStopped"),
+        phases=s.strings(*design_m, "phases"),
+        study_type=s.text(*design_m, "studyType"),
+        enrollment=Enrollment(count=enrollment["count"], type=enrollment.get("type"))
+        if enrollment and isinstance(enrollment.get("count"), int)
+        else None,
+        start_date=s.date(*status, "startDateStruct"),
+        primary_completion_date=s.date(*status, "primaryCompletionDateStruct"),
+        completion_date=s.date(*status, "completionDateStruct"),
+        first_posted_date=s.date(*status, "studyFirstPostDateStruct"),
+        last_update_date=s.date(*status, "lastUpdatePostDateStruct"),
+        brief_summary=s.text(*p, "descriptionModule", "briefSummary"),
+        detailed_description=s.text(*p, "descriptionModule", "detailedDescription"),
+        conditions=s.strings(*p, "conditionsModule", "conditions"),
+        keywords=s.strings(*p, "conditionsModule", "keywords"),
+        condition_mesh=tuple(
+            MeshTerm(id=m["id"], term=m["term"]) for m in s.objects(*derived, "conditionBrowseModule", "meshes") if m.get("id")
+        ),
+        intervention_mesh=tuple(
+            MeshTerm(id=m["id"], term=m["term"])
+            for m in s.objects(*derived, "interventionBrowseModule", "meshes")
+            if m.get("id")
+        ),
+        design=Design(
+            allocation=info.get("allocation"),
+            intervention_model=info.get("interventionModel"),
+            primary_purpose=info.get("primaryPurpose"),
+            masking=masking.get("masking"),
+            who_masked=tuple(masking.get("whoMasked", []) or []),
+        )
+        if info
+        else None,
+        arms=tuple(arms),
+        interventions=interventions,
+        eligibility=Eligibility(
+            minimum_age=tx.parse_age(s.text(*elig_m, "minimumAge") or ""),
+            maximum_age=tx.parse_age(s.text(*elig_m, "maximumAge") or ""),
+            sex=s.text(*elig_m, "sex"),
+            healthy_volunteers=hv,
+            criteria=s.text(*elig_m, "eligibilityCriteria"),
+        ),
+        sponsors=tuple(sponsors),
+        responsible_party=s.text(*sponsors_m, "responsibleParty", "type"),
+        sites=sites,
+        contacts=tuple(
+            Contact(name=c["name"].strip(), role=c.get("role"))
+            for c in s.objects(*p, "contactsLocationsModule", "centralContacts")
+            if c.get("name")
+        ),
+        references=tuple(
+            Reference(citation=r.get("citation", "").strip(), pmid=r.get("pmid"), type=r.get("type"))
+            for r in s.objects(*p, "referencesModule", "references")
+            if r.get("citation")
+        ),
+        outcomes=outcomes,
+        has_results=s.get("hasResults", kind=bool),
+    )

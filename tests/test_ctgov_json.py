@@ -1,0 +1,108 @@
+"""ClinicalTrials.gov API v2 JSON: golden values read off the real records in tests/fixtures/ctgov."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from trialgraph.errors import LoaderError
+from trialgraph.loaders import load_file
+
+pytestmark = pytest.mark.unit
+CTGOV = Path(__file__).resolve().parent / "fixtures" / "ctgov"
+
+
+def one(name: str):
+    (trial,) = list(load_file(CTGOV / f"{name}.json"))
+    return trial
+
+
+def test_nct04956640() -> None:
+    t = one("NCT04956640")
+    assert t.source.layout == "ctgov_api_v2"
+    assert t.brief_title == "Study of LY3537982 in Cancer Patients With a Specific Genetic Mutation (KRAS G12C)"
+    assert t.phases == ("PHASE1", "PHASE2") and t.overall_status == "RECRUITING"
+    assert t.enrollment and (t.enrollment.count, t.enrollment.type) == (540, "ESTIMATED")
+    assert t.start_date and (t.start_date.date, t.start_date.type) == ("2021-07-19", "ACTUAL")
+    assert t.primary_completion_date and (t.primary_completion_date.date, t.primary_completion_date.type) == ("2027-04", "ESTIMATED")
+    assert t.org_study_id == "LOXO-RAS-20001"
+    assert ("2021-000595-12", "EUDRACT_NUMBER") in [(i.value, i.type) for i in t.identifiers]
+    assert [(s.name, s.role, s.agency_class) for s in t.sponsors] == [
+        ("Eli Lilly and Company", "lead", "INDUSTRY"), ("Merck Sharp & Dohme LLC", "collaborator", "INDUSTRY"),
+    ]
+    assert t.design and (t.design.allocation, t.design.intervention_model, t.design.masking) == (
+        "NON_RANDOMIZED", "SEQUENTIAL", "NONE",
+    )
+    assert len(t.arms) == 3 and len(t.interventions) == 6 and len(t.sites) == 49
+    # armGroups name interventions as "Drug: X"; the arm links to the intervention "X"
+    assert t.arms[0].label == "LY3537982 (Dose Escalation)" and t.arms[0].interventions == ("LY3537982",)
+    first = t.sites[0]
+    assert (first.facility, first.city, first.state, first.zip, first.country, first.status) == (
+        "University of Alabama at Birmingham", "Birmingham", "Alabama", "35233", "United States", "RECRUITING",
+    )
+    assert (first.latitude, first.longitude) == (33.52066, -86.80249)
+    e = t.eligibility
+    assert e and e.minimum_age and e.minimum_age.text == "18 Years" and e.healthy_volunteers is False and e.sex == "ALL"
+    assert ("D015179", "Colorectal Neoplasms") in [(m.id, m.term) for m in t.condition_mesh]
+    assert t.has_results is False
+
+
+def test_large_and_wide_records() -> None:
+    big = one("NCT04267848")
+    assert len(big.sites) == 1148 and len(big.arms) == 3 and len(big.interventions) == 12
+    wide = one("NCT05786924")
+    assert len(wide.arms) == 16 and len(wide.conditions) == 32
+
+
+def test_observational_record_without_arms() -> None:
+    t = one("NCT05052671")
+    assert t.study_type == "OBSERVATIONAL" and t.arms == () and t.phases == ()
+    assert [s.role for s in t.sponsors] == ["lead", "collaborator"]
+
+
+def test_non_ascii_title() -> None:
+    assert one("NCT06171568").brief_title.startswith("Lariboisière Cognitive Assessment")
+
+
+def test_wrappers_list_search_page_and_ndjson(tmp_path: Path) -> None:
+    studies = [json.loads((CTGOV / f"{n}.json").read_text()) for n in ("NCT06411691", "NCT05052671")]
+    forms = {
+        "list.json": json.dumps(studies),
+        "page.json": json.dumps({"studies": studies, "nextPageToken": "abc"}),
+        "studies.ndjson": "\n".join(json.dumps(s) for s in studies) + "\n",
+    }
+    for name, text in forms.items():
+        (tmp_path / name).write_text(text)
+        assert [t.nct_id for t in load_file(tmp_path / name)] == ["NCT06411691", "NCT05052671"], name
+
+
+def test_bad_json_names_file_and_place(tmp_path: Path) -> None:
+    good = (CTGOV / "NCT06411691.json").read_text()
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text(good[: len(good) // 2])
+    with pytest.raises(LoaderError) as e:
+        list(load_file(truncated))
+    assert e.value.file == str(truncated) and e.value.field is not None
+
+    ndjson = tmp_path / "bad.ndjson"
+    ndjson.write_text(json.dumps(json.loads(good)) + "\n{not json\n")
+    with pytest.raises(LoaderError) as e:
+        list(load_file(ndjson))
+    assert e.value.field == "line 2"
+
+    study = json.loads(good)
+    study["protocolSection"]["designModule"]["phases"] = "PHASE1"  # a string, not a list
+    wrong = tmp_path / "wrong-type.json"
+    wrong.write_text(json.dumps({"studies": [study]}))
+    with pytest.raises(LoaderError) as e:
+        list(load_file(wrong))
+    assert e.value.field == "studies[0].protocolSection.designModule.phases"
+
+    del study["protocolSection"]["identificationModule"]["nctId"]
+    missing = tmp_path / "missing-id.json"
+    missing.write_text(json.dumps(study))
+    with pytest.raises(LoaderError) as e:
+        list(load_file(missing))
+    assert e.value.field == "protocolSection.identificationModule.nctId"
