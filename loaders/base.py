@@ -78,9 +78,15 @@ def require(value: object, file: str, field: str, what: str = "missing") -> obje
 
 
 def registry() -> list[Loader]:
-    from trialgraph.loaders import ctgov_json, ctgov_page, medpath, veeva
+    from trialgraph.loaders import ctgov_json, ctgov_page, ctgov_xml, medpath, veeva
 
-    return [ctgov_json.CtgovJsonLoader(), ctgov_page.CtgovPageLoader(), veeva.VeevaLoader(), medpath.MedPathLoader()]
+    return [
+        ctgov_json.CtgovJsonLoader(),
+        ctgov_xml.CtgovXmlLoader(),
+        ctgov_page.CtgovPageLoader(),
+        veeva.VeevaLoader(),
+        medpath.MedPathLoader(),
+    ]
 
 
 def detect(text: str, file: str) -> Loader:
@@ -88,7 +94,7 @@ def detect(text: str, file: str) -> Loader:
         if loader.detect(text):
             return loader
     raise UnknownLayoutError(
-        file, None, "unknown layout: not ClinicalTrials.gov API v2 JSON, a ClinicalTrials.gov page, a Veeva page or a MedPath page"
+        file, None, "unknown layout: not ClinicalTrials.gov API v2 JSON or legacy XML, a ClinicalTrials.gov page, a Veeva page or a MedPath page"
     )
 
 

@@ -57,7 +57,7 @@ MASKED_ROLES = {
     "care provider": "CARE_PROVIDER",
     "caregiver": "CARE_PROVIDER",
     "investigator": "INVESTIGATOR",
-    "outcome assessor": "OUTCOME_ASSESSOR",
+    "outcome assessor": "OUTCOMES_ASSESSOR",  # the registry's own enum spelling
 }
 _NCT_LINE = re.compile(r"^NCT ID:\s*(\S+)\s*$")
 _UPDATED = re.compile(r"^Last Updated:\s*(\S+)\s*$")

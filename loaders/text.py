@@ -45,6 +45,30 @@ def phases(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+INTERVENTION_MODELS = {
+    "single group assignment": "SINGLE_GROUP",
+    "parallel assignment": "PARALLEL",
+    "crossover assignment": "CROSSOVER",
+    "factorial assignment": "FACTORIAL",
+    "sequential assignment": "SEQUENTIAL",
+}
+_MASKING = {"none": "NONE", "single": "SINGLE", "double": "DOUBLE", "triple": "TRIPLE", "quadruple": "QUADRUPLE"}
+
+
+def intervention_model(text: str) -> str:
+    """'Single Group Assignment' -> 'SINGLE_GROUP'."""
+    return INTERVENTION_MODELS.get(text.strip().lower(), enum_value(text))
+
+
+def masking(text: str) -> tuple[str, tuple[str, ...]]:
+    """'None (Open label)' -> ('NONE', ()); 'Double (Participant, Investigator)' -> ('DOUBLE', (...))."""
+    first = text.split()[0].lower() if text.split() else ""
+    mask = _MASKING.get(first, enum_value(text))
+    inner = re.search(r"\(([^)]*)\)", text)
+    who = tuple(enum_value(w) for w in inner.group(1).split(",") if w.strip()) if inner and mask != "NONE" else ()
+    return mask, who
+
+
 def is_phase_text(text: str) -> bool:
     return bool(phases(text)) and bool(re.search(r"phase|^n/?a$|not applicable", text.strip(), re.I))
 

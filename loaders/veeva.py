@@ -44,16 +44,6 @@ ARM_TYPES = {
     "no intervention": "NO_INTERVENTION",
     "other": "OTHER",
 }
-MODELS = {
-    "single group assignment": "SINGLE_GROUP",
-    "parallel assignment": "PARALLEL",
-    "crossover assignment": "CROSSOVER",
-    "factorial assignment": "FACTORIAL",
-    "sequential assignment": "SEQUENTIAL",
-}
-MASKING = {"none": "NONE", "single": "SINGLE", "double": "DOUBLE", "triple": "TRIPLE", "quadruple": "QUADRUPLE"}
-
-
 class VeevaLoader:
     name = LAYOUT
 
@@ -173,18 +163,11 @@ def _enrollment(text: str | None, file: str) -> Enrollment | None:
 def _design(purpose: str | None, allocation: str | None, model: str | None, masking: str | None) -> Design | None:
     if not any((purpose, allocation, model, masking)):
         return None
-    mask = None
-    who: tuple[str, ...] = ()
-    if masking:
-        first = masking.split()[0].lower()
-        mask = MASKING.get(first, tx.enum_value(masking))
-        inner = re.search(r"\(([^)]*)\)", masking)
-        if inner and mask != "NONE":
-            who = tuple(tx.enum_value(w) for w in inner.group(1).split(","))
+    mask, who = tx.masking(masking) if masking else (None, ())
     return Design(
         primary_purpose=tx.enum_value(purpose) if purpose else None,
         allocation=("NA" if allocation.upper() in {"N/A", "NA"} else tx.enum_value(allocation)) if allocation else None,
-        intervention_model=MODELS.get(model.lower(), tx.enum_value(model)) if model else None,
+        intervention_model=tx.intervention_model(model) if model else None,
         masking=mask,
         who_masked=who,
     )

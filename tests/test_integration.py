@@ -183,10 +183,16 @@ def test_a_changed_record_leaves_nothing_stale(graph: Gateway) -> None:
     assert graph.read("MATCH (a:Arm) RETURN count(a) AS n") == [{"n": 1}]
 
 
-def test_api_v2_records_load_beside_the_pages(graph: Gateway, seeds_dir: Path) -> None:
-    ctgov = Path(__file__).resolve().parent / "fixtures" / "ctgov"
-    report = load([seeds_dir, ctgov], graph)
-    assert report.ok and report.trials_written == 11
+def test_api_v2_and_legacy_xml_records_load_beside_the_pages(graph: Gateway, seeds_dir: Path) -> None:
+    fixtures = Path(__file__).resolve().parent / "fixtures"
+    report = load([seeds_dir, fixtures / "ctgov", fixtures / "ctgov_xml"], graph)
+    assert report.ok and report.trials_written == 5 + 6 + 5
+    placebo = graph.read(
+        "MATCH (:Trial {nct_id: $id})-[:HAS_ARM]->(a:Arm)-[:GIVES]->(i:Intervention) "
+        "RETURN a.label AS arm, i.is_placebo AS placebo ORDER BY arm",
+        {"id": "NCT02679963"},
+    )
+    assert placebo == [{"arm": "Maintenance Olaparib", "placebo": False}, {"arm": "Placebo", "placebo": True}]
     got = graph.read(
         "MATCH (t:Trial {nct_id: $id})-[:HAS_ARM]->(a:Arm) RETURN t.condition_mesh_ids AS mesh, count(a) AS arms",
         {"id": "NCT05786924"},

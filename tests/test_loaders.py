@@ -98,7 +98,7 @@ def test_seed_004_ctgov_page(seeds_dir: Path) -> None:
     assert t.completion_date and t.completion_date.date == "2026-09-01"
     assert t.last_update_date and t.last_update_date.date == "2025-12-09"
     assert t.design and t.design.intervention_model == "FACTORIAL" and t.design.masking == "QUADRUPLE"
-    assert t.design.who_masked == ("PARTICIPANT", "CARE_PROVIDER", "INVESTIGATOR", "OUTCOME_ASSESSOR")
+    assert t.design.who_masked == ("PARTICIPANT", "CARE_PROVIDER", "INVESTIGATOR", "OUTCOMES_ASSESSOR")
     assert [(a.label, a.type, a.description, a.interventions) for a in t.arms] == [
         ("Experimental group", "EXPERIMENTAL", "Toripalimab combined with Lenvatinib", ("Toripalimab combined with Lenvatinib",)),
         ("Control group", "PLACEBO_COMPARATOR", "Placebo combined with Lenvatinib", ("Placebo combined with Lenvatinib",)),

@@ -124,7 +124,7 @@ class Outcome(Record):
 class MeshTerm(Record):
     """A MeSH descriptor ClinicalTrials.gov itself assigned to a trial's condition or intervention."""
 
-    id: str
+    id: str | None = None  # legacy XML records give the term only
     term: str
 
 

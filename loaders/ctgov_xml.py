@@ -1,0 +1,221 @@
+"""Legacy ClinicalTrials.gov XML (``<clinical_study>``), the registry's format before API v2.
+
+Dates such as "March 30, 2018" become ISO ("2018-03-30"); "Anticipated" becomes ESTIMATED.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from datetime import datetime
+
+from trialgraph.errors import LoaderError
+from trialgraph.loaders import text as tx
+from trialgraph.loaders.base import build_trial
+from trialgraph.records import (
+    Arm,
+    Contact,
+    Design,
+    Eligibility,
+    Enrollment,
+    Identifier,
+    Intervention,
+    MeshTerm,
+    Outcome,
+    Reference,
+    Site,
+    Sponsor,
+    Trial,
+    TrialDate,
+)
+
+LAYOUT = "ctgov_xml"
+AGENCY_CLASSES = {"industry": "INDUSTRY", "nih": "NIH", "u.s. fed": "FED", "other": "OTHER", "other_gov": "OTHER_GOV"}
+
+
+class CtgovXmlLoader:
+    name = LAYOUT
+
+    def detect(self, text: str) -> bool:
+        return "<clinical_study" in text[:2000]
+
+    def parse(self, text: str, file: str) -> Iterator[Trial]:
+        try:
+            root = ET.fromstring(text.encode("utf-8"))
+        except ET.ParseError as e:
+            line, col = e.position
+            raise LoaderError(file, f"xml line {line}", f"malformed XML at column {col}: {e}") from None
+        if root.tag != "clinical_study":
+            raise LoaderError(file, root.tag, "expected a <clinical_study> document")
+        yield _trial(root, file)
+
+
+def _t(el: ET.Element | None, path: str) -> str | None:
+    if el is None:
+        return None
+    found = el.find(path)
+    if found is None or found.text is None:
+        return None
+    return re.sub(r"\s+", " ", found.text).strip() or None
+
+
+def _block(el: ET.Element, path: str) -> str | None:
+    """A <textblock>: keep its paragraphs, drop the XML's hard-wrapping indentation."""
+    found = el.find(path)
+    if found is None or not (found.text or "").strip():
+        return None
+    lines = [ln.strip() for ln in found.text.strip().splitlines()]
+    return tx.join_text(lines)
+
+
+def _date(el: ET.Element, path: str, file: str) -> TrialDate | None:
+    found = el.find(path)
+    if found is None or not (found.text or "").strip():
+        return None
+    raw = found.text.strip()
+    for fmt, out in (("%B %d, %Y", "%Y-%m-%d"), ("%B %Y", "%Y-%m"), ("%Y-%m-%d", "%Y-%m-%d"), ("%Y-%m", "%Y-%m")):
+        try:
+            iso = datetime.strptime(raw, fmt).strftime(out)
+            break
+        except ValueError:
+            continue
+    else:
+        raise LoaderError(file, path, f"not a date: {raw!r}")
+    kind = (found.get("type") or "").lower()
+    return TrialDate(date=iso, type="ACTUAL" if kind == "actual" else "ESTIMATED" if kind in {"anticipated", "estimated"} else None)
+
+
+def _enum(value: str | None) -> str | None:
+    if value is None or value.upper() in {"N/A", "NA"}:
+        return "NA" if value else None
+    return tx.enum_value(value)
+
+
+def _trial(root: ET.Element, file: str) -> Trial:
+    nct = _t(root, "id_info/nct_id")
+    if nct is None:
+        raise LoaderError(file, "id_info/nct_id", "missing")
+    title = _t(root, "brief_title") or _t(root, "official_title")
+    if title is None:
+        raise LoaderError(file, "brief_title", "missing")
+    identifiers = [Identifier(value=v, type="org_study_id") for v in [_t(root, "id_info/org_study_id")] if v]
+    identifiers += [Identifier(value=e.text.strip(), type="secondary_id") for e in root.findall("id_info/secondary_id") if e.text]
+
+    interventions = []
+    by_arm: dict[str, list[str]] = {}
+    for iv in root.findall("intervention"):
+        name = _t(iv, "intervention_name")
+        if not name:
+            continue
+        interventions.append(
+            Intervention(
+                name=name,
+                type=_enum(_t(iv, "intervention_type")),
+                description=_t(iv, "description"),
+                other_names=tuple(e.text.strip() for e in iv.findall("other_name") if e.text),
+            )
+        )
+        for label in iv.findall("arm_group_label"):
+            if label.text:
+                by_arm.setdefault(label.text.strip(), []).append(name)
+    arms = tuple(
+        Arm(
+            label=label,
+            type=_enum(_t(a, "arm_group_type")),
+            description=_t(a, "description"),
+            interventions=tuple(dict.fromkeys(by_arm.get(label, []))),
+        )
+        for a in root.findall("arm_group")
+        if (label := _t(a, "arm_group_label"))
+    )
+    sponsors = []
+    for el, role in [(root.find("sponsors/lead_sponsor"), "lead"), *((c, "collaborator") for c in root.findall("sponsors/collaborator"))]:
+        if el is not None and (agency := _t(el, "agency")):
+            cls = _t(el, "agency_class")
+            sponsors.append(Sponsor(name=agency, role=role, agency_class=AGENCY_CLASSES.get((cls or "").lower(), _enum(cls))))
+    sites = tuple(
+        Site(
+            facility=_t(loc, "facility/name"),
+            city=_t(loc, "facility/address/city"),
+            state=_t(loc, "facility/address/state"),
+            zip=_t(loc, "facility/address/zip"),
+            country=_t(loc, "facility/address/country"),
+            status=_enum(_t(loc, "status")),
+        )
+        for loc in root.findall("location")
+    )
+    enrollment = root.find("enrollment")
+    count = (enrollment.text or "").strip() if enrollment is not None else ""
+    if count and not count.isdigit():
+        raise LoaderError(file, "enrollment", f"not a whole number: {count!r}")
+    design = root.find("study_design_info")
+    mask, who = tx.masking(_t(design, "masking") or "") if design is not None and _t(design, "masking") else (None, ())
+    elig = root.find("eligibility")
+    hv = _t(elig, "healthy_volunteers")
+    refs = [
+        Reference(citation=c, pmid=_t(r, "PMID"), type=kind)
+        for tag, kind in (("reference", None), ("results_reference", "RESULT"))
+        for r in root.findall(tag)
+        if (c := _t(r, "citation"))
+    ]
+    return build_trial(
+        file,
+        nct_id=nct,
+        source={"layout": LAYOUT, "file": file},
+        brief_title=title,
+        official_title=_t(root, "official_title"),
+        acronym=_t(root, "acronym"),
+        identifiers=tuple(identifiers),
+        overall_status=_enum(_t(root, "overall_status")),
+        why_stopped=_t(root, "why_stopped"),
+        phases=tx.phases(_t(root, "phase") or ""),
+        study_type=_enum(_t(root, "study_type")),
+        enrollment=Enrollment(
+            count=int(count), type="ACTUAL" if enrollment.get("type", "").lower() == "actual" else "ESTIMATED" if enrollment.get("type") else None
+        )
+        if count and enrollment is not None
+        else None,
+        start_date=_date(root, "start_date", file),
+        primary_completion_date=_date(root, "primary_completion_date", file),
+        completion_date=_date(root, "completion_date", file),
+        first_posted_date=_date(root, "study_first_posted", file),
+        last_update_date=_date(root, "last_update_posted", file),
+        brief_summary=_block(root, "brief_summary/textblock"),
+        detailed_description=_block(root, "detailed_description/textblock"),
+        conditions=tuple(e.text.strip() for e in root.findall("condition") if e.text and e.text.strip()),
+        keywords=tuple(e.text.strip() for e in root.findall("keyword") if e.text and e.text.strip()),
+        condition_mesh=tuple(MeshTerm(term=e.text.strip()) for e in root.findall("condition_browse/mesh_term") if e.text),
+        intervention_mesh=tuple(MeshTerm(term=e.text.strip()) for e in root.findall("intervention_browse/mesh_term") if e.text),
+        design=Design(
+            allocation=_enum(_t(design, "allocation")),
+            intervention_model=tx.intervention_model(m) if (m := _t(design, "intervention_model")) else None,
+            primary_purpose=_enum(_t(design, "primary_purpose")),
+            masking=mask,
+            who_masked=who,
+        )
+        if design is not None
+        else None,
+        arms=arms,
+        interventions=tuple(interventions),
+        eligibility=Eligibility(
+            minimum_age=tx.parse_age(_t(elig, "minimum_age") or ""),
+            maximum_age=tx.parse_age(_t(elig, "maximum_age") or ""),
+            sex=_enum(_t(elig, "gender")),
+            healthy_volunteers=None if hv is None else hv.lower().startswith("accepts"),
+            criteria=_block(elig, "criteria/textblock") if elig is not None else None,
+        ),
+        sponsors=tuple(sponsors),
+        responsible_party=_enum(_t(root, "responsible_party/responsible_party_type")),
+        sites=sites,
+        countries=tuple(e.text.strip() for e in root.findall("location_countries/country") if e.text),
+        contacts=tuple(Contact(name=n, role="central") for c in root.findall("overall_contact") if (n := _t(c, "last_name"))),
+        references=tuple(refs),
+        outcomes=tuple(
+            Outcome(kind=kind, measure=m, time_frame=_t(o, "time_frame"), description=_t(o, "description"))
+            for tag, kind in (("primary_outcome", "primary"), ("secondary_outcome", "secondary"), ("other_outcome", "other"))
+            for o in root.findall(tag)
+            if (m := _t(o, "measure"))
+        ),
+        has_results=root.find("clinical_results") is not None,
+    )
