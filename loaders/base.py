@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -49,6 +50,10 @@ def read_text(path: Path) -> str:
         data = path.read_bytes()
     except OSError as e:
         raise LoaderError(name, None, f"cannot read file: {e.strerror or e}") from e
+    return decode(data, name)
+
+
+def decode(data: bytes, name: str) -> str:
     if not data.strip():
         raise LoaderError(name, None, "file is empty")
     if b"\x00" in data:
@@ -111,7 +116,37 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
             raise LoaderError(str(path), None, "no such file or folder")
 
 
+def documents(path: Path) -> Iterator[tuple[str, Callable[[], str]]]:
+    """The documents a file holds: itself, or each member of a zip (the registry's bulk
+    download), named ``archive.zip!member``. Each comes with a function that reads its text."""
+    if path.suffix.lower() != ".zip" and not zipfile.is_zipfile(path):
+        yield str(path), lambda: read_text(path)
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [i for i in archive.infolist() if not i.is_dir() and not i.filename.startswith(("__MACOSX/", "."))]
+    except (OSError, zipfile.BadZipFile) as e:
+        raise LoaderError(str(path), None, f"not a readable zip archive: {e}") from e
+    for info in sorted(members, key=lambda i: i.filename):
+        name = f"{path}!{info.filename}"
+
+        def read(info: zipfile.ZipInfo = info, name: str = name) -> str:
+            if info.file_size > MAX_FILE_BYTES:
+                raise LoaderError(name, None, f"member is {info.file_size} bytes, larger than {MAX_FILE_BYTES} allowed")
+            try:
+                with zipfile.ZipFile(path) as archive:  # reopened per member: reading may come later
+                    return decode(archive.read(info.filename), name)
+            except (OSError, zipfile.BadZipFile) as e:
+                raise LoaderError(name, None, f"cannot read archive member: {e}") from e
+
+        yield name, read
+
+
+def load_text(text: str, name: str) -> list[Trial]:
+    """Every trial of one document, or a LoaderError: a document is used whole or not at all."""
+    return list(detect(text, name).parse(text, name))
+
+
 def load_file(path: Path) -> Iterator[Trial]:
-    text = read_text(path)
-    loader = detect(text, str(path))
-    yield from loader.parse(text, str(path))
+    for name, read in documents(path):
+        yield from load_text(read(), name)

@@ -106,3 +106,30 @@ def test_bad_json_names_file_and_place(tmp_path: Path) -> None:
     with pytest.raises(LoaderError) as e:
         list(load_file(missing))
     assert e.value.field == "protocolSection.identificationModule.nctId"
+
+
+def test_zip_bulk_download(tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "ctg-studies.json.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for n in ("NCT06411691", "NCT05052671"):
+            z.write(CTGOV / f"{n}.json", f"{n}.json")
+    trials = list(load_file(archive))
+    assert [t.nct_id for t in trials] == ["NCT05052671", "NCT06411691"]
+    assert trials[0].source.file == f"{archive}!NCT05052671.json"
+
+
+def test_a_bad_zip_member_is_reported_and_the_others_load(tmp_path: Path) -> None:
+    import zipfile
+
+    from trialgraph.pipeline import LoadReport, read_trials
+
+    archive = tmp_path / "mixed.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(CTGOV / "NCT06411691.json", "NCT06411691.json")
+        z.writestr("broken.json", '{"protocolSection": {')
+    report = LoadReport()
+    assert [t.nct_id for t in read_trials([archive], report)] == ["NCT06411691"]
+    (problem,) = report.problems
+    assert problem.file == f"{archive}!broken.json"

@@ -13,7 +13,7 @@ from pathlib import Path
 from trialgraph.errors import LoaderError
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.writer import GraphWriter, WriteReport
-from trialgraph.loaders import LoadProblem, iter_files, load_file
+from trialgraph.loaders import LoadProblem, documents, iter_files, load_text
 from trialgraph.ontology.normalize import Finding, ResolvedTrial, normalize
 from trialgraph.ontology.reference import reference_data
 from trialgraph.ontology.resolve import Resolver, default_resolver
@@ -45,13 +45,19 @@ def read_trials(paths: list[Path], report: LoadReport) -> Iterator[Trial]:
     for path in files:
         report.files_read += 1
         try:
-            trials = list(load_file(path))  # a file's trials all parse, or none is used
+            docs = list(documents(path))
         except LoaderError as e:
             report.problems.append(LoadProblem(e.file, e.field, e.message))
-            log.debug("skipped %s", path, exc_info=True)
             continue
-        report.trials_parsed += len(trials)
-        yield from trials
+        for name, read in docs:  # a document's trials all parse, or none is used
+            try:
+                trials = load_text(read(), name)
+            except LoaderError as e:
+                report.problems.append(LoadProblem(e.file, e.field, e.message))
+                log.debug("skipped %s", name, exc_info=True)
+                continue
+            report.trials_parsed += len(trials)
+            yield from trials
 
 
 def resolved(trials: Iterator[Trial], resolver: Resolver, report: LoadReport) -> Iterator[ResolvedTrial]:
