@@ -7,7 +7,6 @@ Errors name the file and the JSON path of the field (``studies[3].protocolSectio
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,7 +31,6 @@ from trialgraph.records import (
 )
 
 LAYOUT = "ctgov_api_v2"
-_TYPED_NAME = re.compile(r"^([A-Za-z][A-Za-z _]*?):\s*(.+)$")
 
 
 class CtgovJsonLoader:
@@ -51,10 +49,10 @@ def _studies(text: str, file: str) -> Iterator[tuple[str, Any]]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as whole_error:
-        lines = [ln for ln in text.splitlines() if ln.strip()]
-        if len(lines) < 2:
+        lines = text.splitlines()
+        if sum(1 for ln in lines if ln.strip()) < 2:
             raise LoaderError(file, "json", f"malformed JSON at line {whole_error.lineno}, column {whole_error.colno}: {whole_error.msg}") from None
-        for n, line in enumerate(text.splitlines(), start=1):  # NDJSON: one study per line
+        for n, line in enumerate(lines, start=1):  # NDJSON: one study per line
             if not line.strip():
                 continue
             try:
@@ -117,6 +115,9 @@ class _Study:
                 raise LoaderError(self.file, self.path(*keys, k), f"expected a string, got {type(item).__name__}")
         return tuple(i.strip() for i in items if i.strip())
 
+    def mesh(self, *keys: str) -> tuple[MeshTerm, ...]:
+        return tuple(MeshTerm(id=m["id"], term=m["term"]) for m in self.objects(*keys) if m.get("id"))
+
     def date(self, *keys: str) -> TrialDate | None:
         d = self.get(*keys, kind=dict)
         if not d or not d.get("date"):
@@ -129,8 +130,8 @@ class _Study:
 
 def _strip_type(name: str) -> str:
     """Arm groups name interventions as 'Drug: X'; the intervention itself is 'X'."""
-    m = _TYPED_NAME.match(name)
-    return m.group(2).strip() if m and m.group(1).strip().upper().replace(" ", "_") in _INTERVENTION_TYPES else name.strip()
+    typed = tx.typed_name(name)
+    return typed[1] if typed and typed[0] in _INTERVENTION_TYPES else name.strip()
 
 
 _INTERVENTION_TYPES = {
@@ -162,6 +163,7 @@ def study_to_trial(doc: Any, file: str, where: str = "") -> Trial:
             identifiers.append(Identifier(value=sec["id"], type=sec.get("type") or "secondary_id", domain=sec.get("domain")))
 
     arms_m = (*p, "armsInterventionsModule")
+    raw_interventions = s.objects(*arms_m, "interventions")
     interventions = tuple(
         Intervention(
             name=iv.get("name", "").strip(),
@@ -169,12 +171,12 @@ def study_to_trial(doc: Any, file: str, where: str = "") -> Trial:
             description=iv.get("description"),
             other_names=tuple(n for n in iv.get("otherNames", []) if n),
         )
-        for iv in s.objects(*arms_m, "interventions")
+        for iv in raw_interventions
         if iv.get("name")
     )
     names = {i.name for i in interventions}
     by_arm: dict[str, list[str]] = {}
-    for iv in s.objects(*arms_m, "interventions"):
+    for iv in raw_interventions:
         for label in iv.get("armGroupLabels", []) or []:
             by_arm.setdefault(label, []).append(iv.get("name", "").strip())
     arms = []
@@ -242,14 +244,8 @@ def study_to_trial(doc: Any, file: str, where: str = "") -> Trial:
         detailed_description=s.text(*p, "descriptionModule", "detailedDescription"),
         conditions=s.strings(*p, "conditionsModule", "conditions"),
         keywords=s.strings(*p, "conditionsModule", "keywords"),
-        condition_mesh=tuple(
-            MeshTerm(id=m["id"], term=m["term"]) for m in s.objects(*derived, "conditionBrowseModule", "meshes") if m.get("id")
-        ),
-        intervention_mesh=tuple(
-            MeshTerm(id=m["id"], term=m["term"])
-            for m in s.objects(*derived, "interventionBrowseModule", "meshes")
-            if m.get("id")
-        ),
+        condition_mesh=s.mesh(*derived, "conditionBrowseModule", "meshes"),
+        intervention_mesh=s.mesh(*derived, "interventionBrowseModule", "meshes"),
         design=Design(
             allocation=info.get("allocation"),
             intervention_model=info.get("interventionModel"),

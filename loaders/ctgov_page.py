@@ -174,10 +174,10 @@ class _Page:
             if k + 2 < len(lines):
                 who = _masked_roles(lines[k + 2])
         return Design(
-            allocation=_enum_or_none(kv.get("Allocation Method")),
-            intervention_model=_enum_or_none(kv.get("Intervention Model")),
-            primary_purpose=_enum_or_none(kv.get("Primary Study Purpose")),
-            masking=_enum_or_none(kv.get("Blinding Strategy")),
+            allocation=tx.enum_or_na(kv.get("Allocation Method")),
+            intervention_model=tx.enum_or_na(kv.get("Intervention Model")),
+            primary_purpose=tx.enum_or_na(kv.get("Primary Study Purpose")),
+            masking=tx.enum_or_na(kv.get("Blinding Strategy")),
             who_masked=who,
         )
 
@@ -255,7 +255,7 @@ class _Page:
         return Eligibility(
             minimum_age=tx.parse_age(kv.get("Minimum Eligible Age", "")),
             maximum_age=tx.parse_age(kv.get("Maximum Eligible Age", "")),
-            sex=_enum_or_none(kv.get("Eligible Sex")),
+            sex=tx.enum_or_na(kv.get("Eligible Sex")),
             healthy_volunteers=None if hv is None else hv.strip().lower() in {"yes", "true"},
             criteria=_text(raw[:cut]),
         )
@@ -393,11 +393,6 @@ def _enrollment(text: str | None, file: str) -> Enrollment | None:
 def _date(text: str | None) -> TrialDate | None:
     return TrialDate(date=text) if text else None
 
-
-def _enum_or_none(text: str | None) -> str | None:
-    if text is None:
-        return None
-    return "NA" if text.strip().upper() in {"N/A", "NA"} else tx.enum_value(text)
 
 
 def _masked_roles(line: str) -> tuple[str, ...]:

@@ -86,11 +86,6 @@ def _date(el: ET.Element, path: str, file: str) -> TrialDate | None:
     return TrialDate(date=iso, type="ACTUAL" if kind == "actual" else "ESTIMATED" if kind in {"anticipated", "estimated"} else None)
 
 
-def _enum(value: str | None) -> str | None:
-    if value is None or value.upper() in {"N/A", "NA"}:
-        return "NA" if value else None
-    return tx.enum_value(value)
-
 
 def _trial(root: ET.Element, file: str) -> Trial:
     nct = _t(root, "id_info/nct_id")
@@ -111,7 +106,7 @@ def _trial(root: ET.Element, file: str) -> Trial:
         interventions.append(
             Intervention(
                 name=name,
-                type=_enum(_t(iv, "intervention_type")),
+                type=tx.enum_or_na(_t(iv, "intervention_type")),
                 description=_t(iv, "description"),
                 other_names=tuple(e.text.strip() for e in iv.findall("other_name") if e.text),
             )
@@ -122,7 +117,7 @@ def _trial(root: ET.Element, file: str) -> Trial:
     arms = tuple(
         Arm(
             label=label,
-            type=_enum(_t(a, "arm_group_type")),
+            type=tx.enum_or_na(_t(a, "arm_group_type")),
             description=_t(a, "description"),
             interventions=tuple(dict.fromkeys(by_arm.get(label, []))),
         )
@@ -133,7 +128,7 @@ def _trial(root: ET.Element, file: str) -> Trial:
     for el, role in [(root.find("sponsors/lead_sponsor"), "lead"), *((c, "collaborator") for c in root.findall("sponsors/collaborator"))]:
         if el is not None and (agency := _t(el, "agency")):
             cls = _t(el, "agency_class")
-            sponsors.append(Sponsor(name=agency, role=role, agency_class=AGENCY_CLASSES.get((cls or "").lower(), _enum(cls))))
+            sponsors.append(Sponsor(name=agency, role=role, agency_class=AGENCY_CLASSES.get((cls or "").lower(), tx.enum_or_na(cls))))
     sites = tuple(
         Site(
             facility=_t(loc, "facility/name"),
@@ -141,7 +136,7 @@ def _trial(root: ET.Element, file: str) -> Trial:
             state=_t(loc, "facility/address/state"),
             zip=_t(loc, "facility/address/zip"),
             country=_t(loc, "facility/address/country"),
-            status=_enum(_t(loc, "status")),
+            status=tx.enum_or_na(_t(loc, "status")),
         )
         for loc in root.findall("location")
     )
@@ -167,10 +162,10 @@ def _trial(root: ET.Element, file: str) -> Trial:
         official_title=_t(root, "official_title"),
         acronym=_t(root, "acronym"),
         identifiers=tuple(identifiers),
-        overall_status=_enum(_t(root, "overall_status")),
+        overall_status=tx.enum_or_na(_t(root, "overall_status")),
         why_stopped=_t(root, "why_stopped"),
         phases=tx.phases(_t(root, "phase") or ""),
-        study_type=_enum(_t(root, "study_type")),
+        study_type=tx.enum_or_na(_t(root, "study_type")),
         enrollment=Enrollment(
             count=int(count), type="ACTUAL" if enrollment.get("type", "").lower() == "actual" else "ESTIMATED" if enrollment.get("type") else None
         )
@@ -188,9 +183,9 @@ def _trial(root: ET.Element, file: str) -> Trial:
         condition_mesh=tuple(MeshTerm(term=e.text.strip()) for e in root.findall("condition_browse/mesh_term") if e.text),
         intervention_mesh=tuple(MeshTerm(term=e.text.strip()) for e in root.findall("intervention_browse/mesh_term") if e.text),
         design=Design(
-            allocation=_enum(_t(design, "allocation")),
+            allocation=tx.enum_or_na(_t(design, "allocation")),
             intervention_model=tx.intervention_model(m) if (m := _t(design, "intervention_model")) else None,
-            primary_purpose=_enum(_t(design, "primary_purpose")),
+            primary_purpose=tx.enum_or_na(_t(design, "primary_purpose")),
             masking=mask,
             who_masked=who,
         )
@@ -201,12 +196,12 @@ def _trial(root: ET.Element, file: str) -> Trial:
         eligibility=Eligibility(
             minimum_age=tx.parse_age(_t(elig, "minimum_age") or ""),
             maximum_age=tx.parse_age(_t(elig, "maximum_age") or ""),
-            sex=_enum(_t(elig, "gender")),
+            sex=tx.enum_or_na(_t(elig, "gender")),
             healthy_volunteers=None if hv is None else hv.lower().startswith("accepts"),
             criteria=_block(elig, "criteria/textblock") if elig is not None else None,
         ),
         sponsors=tuple(sponsors),
-        responsible_party=_enum(_t(root, "responsible_party/responsible_party_type")),
+        responsible_party=tx.enum_or_na(_t(root, "responsible_party/responsible_party_type")),
         sites=sites,
         countries=tuple(e.text.strip() for e in root.findall("location_countries/country") if e.text),
         contacts=tuple(Contact(name=n, role="central") for c in root.findall("overall_contact") if (n := _t(c, "last_name"))),

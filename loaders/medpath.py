@@ -24,7 +24,6 @@ HEADERS = (
     "Arm && Interventions", "Primary Outcome Measures", "Secondary Outcome Measures",
     "Trial Locations", "FOOTER",
 )
-_TYPED = re.compile(r"^([A-Za-z][A-Za-z ]*?):\s*(.+)$")
 
 
 class MedPathLoader:
@@ -59,10 +58,8 @@ def _parse(text: str, file: str) -> Trial:
 
     interventions: list[Intervention] = []
     for line in items("Interventions"):
-        m = _TYPED.match(line)
-        interventions.append(
-            Intervention(name=m.group(2), type=tx.enum_value(m.group(1))) if m else Intervention(name=line)
-        )
+        typed = tx.typed_name(line)
+        interventions.append(Intervention(name=typed[1], type=typed[0]) if typed else Intervention(name=line))
     arms = _arms(items("Arm && Interventions"), [i.name for i in interventions], file)
     for arm in arms:  # the arm table names interventions the list above may not
         for name in arm.interventions:

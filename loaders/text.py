@@ -22,6 +22,22 @@ def unescape_markdown(text: str) -> str:
     return re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>&])", r"\1", text)
 
 
+_TYPED_NAME = re.compile(r"^([A-Za-z][A-Za-z ]*?):\s*(.+)$")
+
+
+def typed_name(line: str) -> tuple[str, str] | None:
+    """'Drug: Anlotinib' -> ('DRUG', 'Anlotinib'); None when the line has no '<type>: ' prefix."""
+    m = _TYPED_NAME.match(line.strip())
+    return (enum_value(m.group(1)), m.group(2).strip()) if m else None
+
+
+def enum_or_na(text: str | None) -> str | None:
+    """CT.gov enum spelling, with 'N/A' as 'NA' and None kept as None."""
+    if text is None:
+        return None
+    return "NA" if text.strip().upper() in {"N/A", "NA"} else enum_value(text)
+
+
 def enum_value(text: str) -> str:
     """'Active, not recruiting' -> 'ACTIVE_NOT_RECRUITING' (CT.gov's enum spelling)."""
     return re.sub(r"[^A-Z0-9]+", "_", text.upper()).strip("_")

@@ -35,7 +35,6 @@ HEADERS = (
     "Central trial contact", "Data sourced from clinicaltrials.gov",
 )
 _GROUPS = re.compile(r"^(\d+) participants in (\d+) patient groups?", re.I)
-_TYPED = re.compile(r"^([A-Za-z][A-Za-z ]*?):\s*(.+)$")
 ARM_TYPES = {
     "experimental": "EXPERIMENTAL",
     "active comparator": "ACTIVE_COMPARATOR",
@@ -124,10 +123,11 @@ def _parse(text: str, file: str) -> Trial:
 
 
 def _typed_intervention(line: str, file: str, field: str) -> Intervention:
-    m = _TYPED.match(line)
-    if not m:
+    typed = tx.typed_name(line)
+    if typed is None:
         raise LoaderError(file, field, f"expected '<type>: <name>', got {line!r}")
-    return Intervention(name=m.group(2).strip(), type=tx.enum_value(m.group(1)))
+    kind, name = typed
+    return Intervention(name=name, type=kind)
 
 
 def _arms(header_line: str | None, lines: Sequence[str], file: str) -> tuple[Arm, ...]:
@@ -166,7 +166,7 @@ def _design(purpose: str | None, allocation: str | None, model: str | None, mask
     mask, who = tx.masking(masking) if masking else (None, ())
     return Design(
         primary_purpose=tx.enum_value(purpose) if purpose else None,
-        allocation=("NA" if allocation.upper() in {"N/A", "NA"} else tx.enum_value(allocation)) if allocation else None,
+        allocation=tx.enum_or_na(allocation),
         intervention_model=tx.intervention_model(model) if model else None,
         masking=mask,
         who_masked=who,
