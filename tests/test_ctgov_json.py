@@ -133,3 +133,45 @@ def test_a_bad_zip_member_is_reported_and_the_others_load(tmp_path: Path) -> Non
     assert [t.nct_id for t in read_trials([archive], report)] == ["NCT06411691"]
     (problem,) = report.problems
     assert problem.file == f"{archive}!broken.json"
+
+
+# (arms, interventions, locations, phases, has results), counted in each file's JSON by hand
+EVERY_SAMPLE = {
+    "NCT02210780": (2, 2, 42, ("PHASE2",), True),
+    "NCT02552212": (2, 2, 105, ("PHASE3",), True),
+    "NCT03745326": (2, 4, 1, ("PHASE1", "PHASE2"), False),
+    "NCT04267848": (3, 12, 1148, ("PHASE3",), False),
+    "NCT04956640": (3, 6, 49, ("PHASE1", "PHASE2"), False),
+    "NCT05052671": (0, 0, 2, (), False),
+    "NCT05288205": (2, 2, 27, ("PHASE1", "PHASE2"), False),
+    "NCT05438667": (1, 1, 1, ("EARLY_PHASE1",), False),
+    "NCT05594173": (0, 1, 1, (), True),
+    "NCT05786924": (16, 7, 10, ("PHASE1", "PHASE2"), False),
+    "NCT06008288": (1, 1, 31, ("PHASE2",), False),
+    "NCT06171568": (0, 1, 1, (), False),
+    "NCT06385925": (2, 1, 6, ("PHASE1", "PHASE2"), False),
+    "NCT06411691": (1, 3, 1, ("PHASE1",), False),
+    "NCT06898385": (1, 3, 1, ("PHASE1",), False),
+}
+
+
+@pytest.mark.parametrize("nct", sorted(EVERY_SAMPLE))
+def test_every_sample_loads(nct: str) -> None:
+    t = one(nct)
+    arms, interventions, sites, phases, results = EVERY_SAMPLE[nct]
+    assert t.nct_id == nct
+    assert (len(t.arms), len(t.interventions), len(t.sites), t.phases, t.has_results) == (
+        arms, interventions, sites, phases, results,
+    )
+    # every arm's intervention link names an intervention of the trial
+    names = {iv.name for iv in t.interventions}
+    assert all(set(a.interventions) <= names for a in t.arms)
+
+
+def test_arm_links_of_a_multi_drug_arm() -> None:
+    t = one("NCT06898385")
+    (arm,) = t.arms
+    assert arm.label == "IX001 TCR-T injection"
+    assert set(arm.interventions) == {"IX001 TCR-T injection", "Fludarabine", "Cyclophosphamide"}
+    dupi = one("NCT02210780")
+    assert dupi.arms[0].label == "Placebo qw" and dupi.arms[0].interventions == ("Placebo",)

@@ -143,6 +143,49 @@ def load(paths: tuple[Path, ...], batch_size: int | None) -> None:
     sys.exit(1 if report.problems else 0)
 
 
+# -- fetch ----------------------------------------------------------------------------------
+@main.command()
+@click.argument("nct_ids", nargs=-1)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="NDJSON file to write (one API v2 study per line).")
+@click.option("--condition", help="Condition or disease search (query.cond).")
+@click.option("--intervention", help="Intervention or treatment search (query.intr).")
+@click.option("--sponsor", help="Sponsor or collaborator search (query.spons).")
+@click.option("--term", help="Other terms, in the registry's search syntax (query.term).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only studies updated on or after this date (LastUpdatePostDate).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only studies updated on or before this date.")
+@click.option("--start-from", type=click.DateTime(["%Y-%m-%d"]), help="Only studies starting on or after this date.")
+@click.option("--start-to", type=click.DateTime(["%Y-%m-%d"]), help="Only studies starting on or before this date.")
+@click.option("--limit", type=click.IntRange(min=1), help="Stop after this many studies.")
+@click.option("--page-size", type=click.IntRange(1, 1000), default=1000, show_default=True)
+@click.option("--pace", type=click.FloatRange(min=0), default=1.2, show_default=True, help="Seconds between requests.")
+@click.option("--retries", type=click.IntRange(min=0), default=5, show_default=True, help="Retries of a 429/5xx answer.")
+def fetch(nct_ids: tuple[str, ...], output: Path, condition: str | None, intervention: str | None, sponsor: str | None,
+          term: str | None, since, until, start_from, start_to, limit: int | None, page_size: int, pace: float,
+          retries: int) -> None:
+    """Fetch studies from the ClinicalTrials.gov API v2 into NDJSON that `load` reads."""
+    from trialgraph.loaders.ctgov_api import Client, Search
+    from trialgraph.loaders.ctgov_api import fetch as run_fetch
+
+    def day(d):
+        return d.date() if d else None
+
+    search = Search(tuple(i.strip().upper() for i in nct_ids), condition, intervention, sponsor, term,
+                    day(since), day(until), day(start_from), day(start_to))
+
+    def progress(n: int) -> None:
+        if n % 1000 == 0:
+            click.echo(f"fetched {n} studies", err=True)
+
+    with Client(pace=pace, retries=retries, page_size=page_size) as client:
+        report = run_fetch(client, search, output, limit, progress)
+    total = f" of {report.total} matching" if report.total is not None else ""
+    click.echo(f"wrote {report.studies} studies{total} to {output} ({report.requests} requests, {report.retries} retries)")
+    if report.missing:
+        click.echo(f"not found: {', '.join(report.missing)}", err=True)
+        sys.exit(1)
+
+
 # -- queries --------------------------------------------------------------------------------
 @main.command("queries")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
