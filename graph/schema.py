@@ -42,7 +42,7 @@ NODES: dict[str, NodeSpec] = {
                 "maximum_age_years", "sex", "healthy_volunteers", "eligibility_criteria", "funder_types",
                 "responsible_party", "site_count", "countries", "central_contacts", "reference_pmids",
                 "reference_citations", "primary_outcomes", "secondary_outcomes", "related_nct_ids",
-                "has_results", "source_layout", "source_file",
+                "has_results", "source_layout", "source_file", "sources", "field_sources", "disagreements",
             ),
         ),
         NodeSpec("Arm", "arm_id", ("arm_id", "nct_id", "label", "type", "description")),

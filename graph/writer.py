@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from trialgraph.errors import GraphError, GraphUnavailableError
 from trialgraph.graph import catalog, schema
 from trialgraph.graph.gateway import Gateway
+from trialgraph.graph.merge import Disagreement, Stored, merge
 from trialgraph.ontology.normalize import ResolvedTrial
 from trialgraph.ontology.reference import ReferenceData
 from trialgraph.ontology.resolve import sponsor_key
@@ -121,7 +122,8 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
             "eligibility_criteria": elig.criteria if elig else None,
             "funder_types": list(t.funder_types),
             "responsible_party": t.responsible_party,
-            "site_count": t.site_count if t.site_count is not None else len({make_site_key(s.facility, s.city, s.country) for s in t.sites}),
+            # absent is not zero: a rendering that lists no sites and states no count says nothing
+            "site_count": t.site_count if t.site_count is not None else (len({make_site_key(s.facility, s.city, s.country) for s in t.sites}) or None),
             "countries": list(t.countries) or sorted({s.country for s in t.sites if s.country}),
             "central_contacts": [c.name for c in t.contacts],
             "reference_pmids": [r.pmid for r in t.references if r.pmid],
@@ -304,7 +306,9 @@ def condition_reference_props(data: ReferenceData) -> dict[str, dict[str, Any]]:
 @dataclass
 class WriteReport:
     trials_written: int = 0
+    renderings_merged: int = 0  # renderings of a trial merged into a trial already in the graph or batch
     failed: list[tuple[str, str]] = field(default_factory=list)  # (nct_id, reason)
+    disagreements: list[Disagreement] = field(default_factory=list)
 
 
 class GraphWriter:
@@ -328,11 +332,28 @@ class GraphWriter:
                 c["props"] = self._condition_props[c["condition_id"]]
         return row
 
+    def merged_rows(self, batch: list[ResolvedTrial], report: WriteReport) -> list[dict[str, Any]]:
+        """The batch's rows, each merged with the graph's copy of its trial and with other
+        renderings of the same trial in the batch (graph/merge.py)."""
+        rows = [self.row(rt) for rt in batch]
+        ids = sorted({r["nct_id"] for r in rows})
+        stored = {r["nct_id"]: Stored.from_graph(r) for r in self.gateway.read(catalog.statement("read-trials"), {"nct_ids": ids})}
+        out: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            nct = row["nct_id"]
+            previous = out.get(nct) or stored.get(nct)
+            if previous is not None:
+                report.renderings_merged += 1
+            m = merge(previous, row)
+            out[nct] = m.row
+            report.disagreements.extend(m.disagreements)
+        return list(out.values())
+
     def write(self, trials: Iterable[ResolvedTrial], report: WriteReport | None = None) -> WriteReport:
         report = report or WriteReport()
         stmt = catalog.statement("write-trials")
         for batch in batched(trials, self.batch_size):
-            rows = [self.row(rt) for rt in batch]
+            rows = self.merged_rows(batch, report)
             try:
                 self.gateway.write(stmt, {"trials": rows})
                 report.trials_written += len(rows)

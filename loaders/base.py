@@ -13,6 +13,8 @@ from pydantic import ValidationError
 from trialgraph.errors import LoaderError, UnknownLayoutError
 from trialgraph.records import Trial
 
+# Files in a folder whose names start with these are notes about the data, not data.
+FOLDER_NOTES = ("README", "LICENSE", "SOURCES")
 # Any file larger than this is not a trial page.
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -104,11 +106,13 @@ def detect(text: str, file: str) -> Loader:
 
 
 def iter_files(paths: list[Path]) -> Iterator[Path]:
-    """Files named, and the files inside folders named (sorted, hidden files skipped)."""
+    """Files named, and the files inside folders named (sorted; hidden files and a folder's
+    README/LICENSE notes skipped, since a data folder often carries one)."""
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                if (child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts)
+                        and not child.name.upper().startswith(FOLDER_NOTES)):
                     yield child
         elif path.exists():
             yield path

@@ -32,7 +32,7 @@ def run(env: dict[str, str], *args: str) -> tuple[int, str, str]:
 
 def test_load_then_query_json_prints_exactly_the_two_trials(env: dict[str, str], seeds_dir: Path) -> None:
     code, out, _ = run(env, "load", str(seeds_dir))
-    assert code == 0 and "loaded 5 trial(s) from 5 file(s)" in out
+    assert code == 0 and "read 5 trial record(s) from 5 file(s); wrote 5 trial(s)" in out
     code, out, _ = run(env, "query", "combination-therapies", "-p", "target=PD-1", "-p", "condition=HCC", "--format", "json")
     assert code == 0
     rows = json.loads(out)  # stdout holds the JSON array and nothing else
@@ -49,10 +49,24 @@ def test_load_then_query_json_prints_exactly_the_two_trials(env: dict[str, str],
 def test_bad_files_are_reported_and_good_ones_still_load(env: dict[str, str], seeds_dir: Path, tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_bytes(next(seeds_dir.glob("002_*.txt")).read_bytes())
     (tmp_path / "junk.txt").write_text("not a trial page")
-    code, out, err = run(env, "load", str(tmp_path))
+    report = tmp_path.parent / f"{tmp_path.name}-report.json"
+    code, out, err = run(env, "load", str(tmp_path), "--report", str(report))
     assert code == 1
-    assert "loaded 1 trial(s) from 2 file(s)" in out
+    assert "read 1 trial record(s) from 2 file(s); wrote 1 trial(s)" in out and "rejected 1" in out
     assert "junk.txt: unknown layout" in err and "Traceback" not in err
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert (data["trials_read"], data["trials_written"]) == (1, 1)
+    (rejected,) = data["rejected"]
+    assert rejected["file"].endswith("junk.txt") and "unknown layout" in rejected["message"]
+
+
+def test_load_lists_unresolved_names_with_counts(env: dict[str, str], seeds_dir: Path) -> None:
+    # seed 001 lists "Adjuvant Therapy" among its conditions (not a disease; left unresolved)
+    code, out, _ = run(env, "load", str(seeds_dir), "--unresolved", "50")
+    assert code == 0
+    assert "unresolved names:" in out
+    line = next(ln for ln in out.splitlines() if "Adjuvant Therapy" in ln)
+    assert "unresolved-condition" in line and "NCT05111366" in line
 
 
 def test_db_clear_needs_yes_and_names_the_graph(env: dict[str, str], seeds_dir: Path) -> None:

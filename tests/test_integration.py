@@ -186,7 +186,7 @@ def test_a_changed_record_leaves_nothing_stale(graph: Gateway) -> None:
 def test_api_v2_and_legacy_xml_records_load_beside_the_pages(graph: Gateway, seeds_dir: Path) -> None:
     fixtures = Path(__file__).resolve().parent / "fixtures"
     report = load([seeds_dir, fixtures / "ctgov", fixtures / "ctgov_xml"], graph)
-    assert report.ok and report.trials_written == 5 + 6 + 5
+    assert report.ok and report.trials_written == 5 + 15 + 5
     placebo = graph.read(
         "MATCH (:Trial {nct_id: $id})-[:HAS_ARM]->(a:Arm)-[:GIVES]->(i:Intervention) "
         "RETURN a.label AS arm, i.is_placebo AS placebo ORDER BY arm",

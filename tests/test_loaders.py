@@ -264,3 +264,14 @@ def test_wrong_nct_id_is_named(seeds_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(LoaderError) as e:
         list(load_file(p))
     assert e.value.field == "nct_id" and "NCT123" in e.value.message
+
+
+def test_folder_walk_skips_hidden_files_and_notes(tmp_path: Path) -> None:
+    from trialgraph.loaders import iter_files
+
+    (tmp_path / "sub").mkdir()
+    for name in ("a.json", "sub/b.txt", ".hidden.json", "README.md", "sub/SOURCES.md", "LICENSE"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in iter_files([tmp_path])] == ["a.json", "sub/b.txt"]
+    # a note named explicitly is still read (and rejected by the loaders if it is not a trial)
+    assert list(iter_files([tmp_path / "README.md"])) == [tmp_path / "README.md"]

@@ -121,25 +121,63 @@ def server_status() -> None:
 
 
 # -- load -----------------------------------------------------------------------------------
+class _Progress:
+    """Studies read and their rate, on stderr: a live line on a terminal, a line per 10,000 otherwise."""
+
+    def __init__(self) -> None:
+        import time
+
+        self.clock = time.monotonic
+        self.start = self.clock()
+        self.tty = sys.stderr.isatty()
+        self.n = 0
+
+    def __call__(self, n: int) -> None:
+        self.n = n
+        if (self.tty and n % 100 == 0) or n % 10_000 == 0:
+            rate = n / max(self.clock() - self.start, 1e-9)
+            click.echo(f"\rread {n} studies ({rate:,.0f}/s)", err=True, nl=not self.tty)
+
+    def done(self) -> None:
+        if self.tty and self.n >= 100:
+            click.echo("", err=True)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--batch-size", type=click.IntRange(min=1), help="Trials per write statement.")
-def load(paths: tuple[Path, ...], batch_size: int | None) -> None:
+@click.option("--report", "report_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the load report (counts, rejections, unresolved names, disagreements) as JSON.")
+@click.option("--unresolved", "show_unresolved", type=click.IntRange(min=0), default=20, show_default=True,
+              help="How many of the most frequent unresolved names to list.")
+def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | None, show_unresolved: int) -> None:
     """Load trial files or folders into the graph (layout detected from content)."""
     from trialgraph.pipeline import load as run_load
 
     s = _settings()
+    progress = _Progress()
     with _gateway(s) as gw:
-        report = run_load(list(paths), gw, batch_size or s.batch_size)
+        report = run_load(list(paths), gw, batch_size or s.batch_size, progress=progress)
         where = gw.describe()
+    progress.done()
+    rejected = len(report.problems)
     click.echo(
-        f"loaded {report.trials_written} trial(s) from {report.files_read} file(s) into {where}"
-        + (f"; {len(report.problems)} problem(s)" if report.problems else "")
+        f"read {report.trials_parsed} trial record(s) from {report.files_read} file(s); wrote {report.trials_written} "
+        f"trial(s) into {where}; merged {report.renderings_merged} extra rendering(s); rejected {rejected}"
     )
-    for f in report.findings:
-        click.echo(f"note: {f}", err=True)
+    rows = report.unresolved.rows()
+    if rows:
+        click.echo(f"\nunresolved names: {len(rows)} distinct, in {sum(r['trials'] for r in rows)} place(s)"
+                   + (f"; the {min(show_unresolved, len(rows))} most frequent:" if show_unresolved else ""))
+        if show_unresolved:
+            click.echo(_render(rows[:show_unresolved], "table", ["kind", "name", "trials", "examples"]))
+    for d in report.disagreements:
+        click.echo(f"disagreement: {d}", err=True)
     for p in report.problems:
-        click.echo(f"problem: {p}", err=True)
+        click.echo(f"rejected: {p}", err=True)
+    if report_file:
+        report_file.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        click.echo(f"report written to {report_file}")
     sys.exit(1 if report.problems else 0)
 
 

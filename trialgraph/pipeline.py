@@ -6,12 +6,15 @@ Bad files are collected as problems and reported at the end; the good ones still
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from trialgraph.errors import LoaderError
 from trialgraph.graph.gateway import Gateway
+from trialgraph.graph.merge import Disagreement
 from trialgraph.graph.writer import GraphWriter, WriteReport
 from trialgraph.loaders import LoadProblem, documents, iter_files, load_text
 from trialgraph.ontology.normalize import Finding, ResolvedTrial, normalize
@@ -23,16 +26,55 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
+class Unresolved:
+    """Names the resolver could not map, counted (memory grows with distinct names, not trials)."""
+
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    examples: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # up to 3 NCT ids each
+
+    def add(self, f: Finding) -> None:
+        key = (f.kind, f.value)
+        self.counts[key] += 1
+        ex = self.examples.setdefault(key, [])
+        if len(ex) < 3 and f.nct_id not in ex:
+            ex.append(f.nct_id)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {"kind": kind, "name": value, "trials": n, "examples": self.examples[(kind, value)]}
+            for (kind, value), n in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+
+
+@dataclass
 class LoadReport:
     files_read: int = 0
     trials_parsed: int = 0
     trials_written: int = 0
     problems: list[LoadProblem] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    unresolved: Unresolved = field(default_factory=Unresolved)
+    renderings_merged: int = 0
+    disagreements: list[Disagreement] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data (``trialgraph load --report``)."""
+        return {
+            "files_read": self.files_read,
+            "trials_read": self.trials_parsed,
+            "trials_written": self.trials_written,
+            "renderings_merged": self.renderings_merged,
+            "rejected": [{"file": p.file, "field": p.field, "message": p.message} for p in self.problems],
+            "unresolved": self.unresolved.rows(),
+            "disagreements": [
+                {"nct_id": d.nct_id, "field": d.field, "kept_layout": d.kept_layout, "kept": d.kept,
+                 "other_layout": d.other_layout, "other": d.other}
+                for d in self.disagreements
+            ],
+        }
 
 
 def read_trials(paths: list[Path], report: LoadReport) -> Iterator[Trial]:
@@ -60,19 +102,28 @@ def read_trials(paths: list[Path], report: LoadReport) -> Iterator[Trial]:
             yield from trials
 
 
-def resolved(trials: Iterator[Trial], resolver: Resolver, report: LoadReport) -> Iterator[ResolvedTrial]:
-    for trial in trials:
+def resolved(trials: Iterator[Trial], resolver: Resolver, report: LoadReport,
+             progress: Callable[[int], None] | None = None) -> Iterator[ResolvedTrial]:
+    for n, trial in enumerate(trials, 1):
         rt = normalize(trial, resolver)
-        report.findings.extend(rt.findings)
+        for f in rt.findings:
+            report.unresolved.add(f)
+        if progress:
+            progress(n)
         yield rt
 
 
-def load(paths: list[Path], gateway: Gateway, batch_size: int = 100, resolver: Resolver | None = None) -> LoadReport:
+def load(paths: list[Path], gateway: Gateway, batch_size: int = 100, resolver: Resolver | None = None,
+         progress: Callable[[int], None] | None = None) -> LoadReport:
+    """Load files into the graph. ``progress`` is called with the number of trials read so far."""
     report = LoadReport()
     writer = GraphWriter(gateway, reference_data(), batch_size)
     writer.prepare()
-    written: WriteReport = writer.write(resolved(read_trials(paths, report), resolver or default_resolver(), report))
+    trials = resolved(read_trials(paths, report), resolver or default_resolver(), report, progress)
+    written: WriteReport = writer.write(trials)
     report.trials_written = written.trials_written
+    report.renderings_merged = written.renderings_merged
+    report.disagreements = written.disagreements
     for nct, reason in written.failed:
         report.problems.append(LoadProblem(nct, None, f"not written: {reason}"))
     return report

@@ -1,9 +1,12 @@
 // Write a batch of trials, each whole: the trial, its arms and interventions, what each arm
 // gives, the drugs each intervention uses, its conditions, sponsors and sites.
 // One statement, so on both engines a batch is atomic: every trial in it is written whole or
-// not at all. The trial's own sub-structure (arms, interventions, links) is replaced, so a
-// reload of the same record changes nothing and a changed record leaves nothing stale.
-// $trials: [{nct_id, props, arms: [{arm_id, props, intervention_ids}],
+// not at all. Each component of the trial's structure (arms with their interventions;
+// conditions; sponsors; sites) that t.replace flags is replaced whole, so a reload of the
+// same record changes nothing and a changed record leaves nothing stale; a component not
+// flagged keeps what the graph has (it came from a higher-precedence rendering: graph/merge.py).
+// $trials: [{nct_id, props, replace: {arms, conditions, sponsors, sites},
+//            arms: [{arm_id, props, intervention_ids}],
 //            interventions: [{intervention_id, props, drug_ids}],
 //            conditions: [{condition_id, props, as_written, qualifiers}],
 //            sponsors: [{sponsor_id, props, role}], sites: [{site_id, props, status}]}]
@@ -12,11 +15,13 @@ MERGE (tr:Trial {nct_id: t.nct_id})
 WITH tr, t
 OPTIONAL MATCH (tr)-[:HAS_ARM|HAS_INTERVENTION]->(owned)
 WITH tr, t, collect(owned) AS owned_nodes
-FOREACH (o IN owned_nodes | DETACH DELETE o)
+FOREACH (o IN CASE WHEN t.replace.arms THEN owned_nodes ELSE [] END | DETACH DELETE o)
 WITH tr, t
 OPTIONAL MATCH (tr)-[link:STUDIES|SPONSORED_BY|HAS_SITE]->()
 WITH tr, t, collect(link) AS links
-FOREACH (l IN links | DELETE l)
+FOREACH (l IN [x IN links WHERE (type(x) = 'STUDIES' AND t.replace.conditions)
+    OR (type(x) = 'SPONSORED_BY' AND t.replace.sponsors) OR (type(x) = 'HAS_SITE' AND t.replace.sites)] |
+  DELETE l)
 SET tr = t.props
 FOREACH (i IN t.interventions |
   MERGE (iv:Intervention {intervention_id: i.intervention_id})
