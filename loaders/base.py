@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -120,9 +121,60 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
             raise LoaderError(str(path), None, "no such file or folder")
 
 
+NDJSON_SUFFIXES = (".ndjson", ".jsonl")
+
+
+def _is_ndjson(path: Path) -> bool:
+    """NDJSON by name, or a .json file whose first line is a whole JSON object and has a next line."""
+    if path.suffix.lower() in NDJSON_SUFFIXES:
+        return True
+    if path.suffix.lower() != ".json":
+        return False
+    try:
+        with path.open("rb") as f:
+            first = f.readline(MAX_FILE_BYTES)
+            second = f.readline(64)
+    except OSError:
+        return False
+    if not first.strip().startswith(b"{") or not second.strip():
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
+
+
+def _ndjson_lines(path: Path) -> Iterator[tuple[str, Callable[[], str]]]:
+    """Each line of an NDJSON file as its own document (``file:line N``), read lazily, so a file
+    of any size streams in flat memory and a bad line rejects only itself."""
+    try:
+        f = path.open("rb")
+    except OSError as e:
+        raise LoaderError(str(path), None, f"cannot read file: {e.strerror or e}") from e
+    with f:
+        for n, raw in enumerate(f, start=1):
+            if not raw.strip():
+                continue
+            name = f"{path}:line {n}"
+            if len(raw) > MAX_FILE_BYTES:
+                yield name, _fail(LoaderError(name, None, f"line is {len(raw)} bytes, larger than {MAX_FILE_BYTES}"))
+                continue
+            yield name, (lambda raw=raw, name=name: decode(raw, name))
+
+
+def _fail(error: LoaderError) -> Callable[[], str]:
+    def read() -> str:
+        raise error
+
+    return read
+
+
 def documents(path: Path) -> Iterator[tuple[str, Callable[[], str]]]:
     """The documents a file holds: itself, or each member of a zip (the registry's bulk
     download), named ``archive.zip!member``. Each comes with a function that reads its text."""
+    if _is_ndjson(path):
+        yield from _ndjson_lines(path)
+        return
     if path.suffix.lower() != ".zip" and not zipfile.is_zipfile(path):
         yield str(path), lambda: read_text(path)
         return

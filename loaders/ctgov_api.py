@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from typing import Any
 import httpx
 
 from trialgraph.errors import TrialgraphError
+from trialgraph.records import NCT_ID
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,6 @@ API_URL = "https://clinicaltrials.gov/api/v2"
 MAX_PAGE_SIZE = 1000  # the API's cap per page
 IDS_PER_REQUEST = 100  # NCT ids per filter.ids request, to keep URLs short
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-NCT_ID = re.compile(r"^NCT\d{8}$")
 
 
 class FetchError(TrialgraphError):

@@ -14,6 +14,7 @@ from trialgraph.errors import LoaderError
 from trialgraph.loaders import text as tx
 from trialgraph.loaders.base import build_trial
 from trialgraph.records import (
+    NCT_ID,
     Arm,
     Contact,
     Design,
@@ -37,8 +38,18 @@ class CtgovJsonLoader:
     name = LAYOUT
 
     def detect(self, text: str) -> bool:
+        """A study, list or page holding protocolSection; or text that opens like JSON but does
+        not parse (so a broken study gets "malformed JSON", not "unknown layout")."""
         head = text.lstrip()[:1]
-        return head in ("{", "[") and '"protocolSection"' in text[:200_000]
+        if head not in ("{", "["):
+            return False
+        if '"protocolSection"' in text[:200_000]:
+            return True
+        try:
+            json.loads(text)
+        except ValueError:
+            return True
+        return False
 
     def parse(self, text: str, file: str) -> Iterator[Trial]:
         for where, study in _studies(text, file):
@@ -151,6 +162,8 @@ def study_to_trial(doc: Any, file: str, where: str = "") -> Trial:
     nct = s.text(*ident, "nctId")
     if nct is None:
         raise LoaderError(file, s.path(*ident, "nctId"), "missing")
+    if not NCT_ID.match(nct):
+        raise LoaderError(file, s.path(*ident, "nctId"), f"not an NCT identifier (NCT followed by 8 digits): {nct!r}")
     title = s.text(*ident, "briefTitle") or s.text(*ident, "officialTitle")
     if title is None:
         raise LoaderError(file, s.path(*ident, "briefTitle"), "missing")

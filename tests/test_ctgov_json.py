@@ -90,7 +90,7 @@ def test_bad_json_names_file_and_place(tmp_path: Path) -> None:
     ndjson.write_text(json.dumps(json.loads(good)) + "\n{not json\n")
     with pytest.raises(LoaderError) as e:
         list(load_file(ndjson))
-    assert e.value.field == "line 2"
+    assert (e.value.file, e.value.field) == (f"{ndjson}:line 2", "json")
 
     study = json.loads(good)
     study["protocolSection"]["designModule"]["phases"] = "PHASE1"  # a string, not a list
@@ -175,3 +175,22 @@ def test_arm_links_of_a_multi_drug_arm() -> None:
     assert set(arm.interventions) == {"IX001 TCR-T injection", "Fludarabine", "Cyclophosphamide"}
     dupi = one("NCT02210780")
     assert dupi.arms[0].label == "Placebo qw" and dupi.arms[0].interventions == ("Placebo",)
+
+
+def test_ndjson_streams_line_by_line_and_a_bad_line_rejects_only_itself(tmp_path: Path) -> None:
+    from trialgraph.pipeline import LoadReport, read_trials
+
+    good = [json.dumps(json.loads((CTGOV / f"{n}.json").read_text())) for n in ("NCT06411691", "NCT05052671")]
+    broken = json.loads((CTGOV / "NCT06008288.json").read_text())
+    broken["protocolSection"]["identificationModule"]["nctId"] = "NCT-BAD"
+    path = tmp_path / "fetched.ndjson"
+    path.write_text("\n".join([good[0], '{"protocolSection": ', json.dumps(broken), "", good[1]]) + "\n")
+    report = LoadReport()
+    trials = read_trials([path], report)
+    first = next(trials)  # lazily: the first trial arrives before the rest of the file is parsed
+    assert first.nct_id == "NCT06411691" and report.trials_parsed == 1
+    assert [t.nct_id for t in trials] == ["NCT05052671"]
+    assert [(p.file, p.field) for p in report.problems] == [
+        (f"{path}:line 2", "json"),  # malformed JSON
+        (f"{path}:line 3", "protocolSection.identificationModule.nctId"),  # "NCT-BAD"
+    ]

@@ -87,19 +87,22 @@ def read_trials(paths: list[Path], report: LoadReport) -> Iterator[Trial]:
     for path in files:
         report.files_read += 1
         try:
-            docs = list(documents(path))
+            yield from _document_trials(path, report)
+        except LoaderError as e:  # the file itself (not one document in it) could not be read
+            report.problems.append(LoadProblem(e.file, e.field, e.message))
+
+
+def _document_trials(path: Path, report: LoadReport) -> Iterator[Trial]:
+    """The trials of each document a file holds (itself, zip members, NDJSON lines), lazily."""
+    for name, read in documents(path):  # a document's trials all parse, or none is used
+        try:
+            trials = load_text(read(), name)
         except LoaderError as e:
             report.problems.append(LoadProblem(e.file, e.field, e.message))
+            log.debug("skipped %s", name, exc_info=True)
             continue
-        for name, read in docs:  # a document's trials all parse, or none is used
-            try:
-                trials = load_text(read(), name)
-            except LoaderError as e:
-                report.problems.append(LoadProblem(e.file, e.field, e.message))
-                log.debug("skipped %s", name, exc_info=True)
-                continue
-            report.trials_parsed += len(trials)
-            yield from trials
+        report.trials_parsed += len(trials)
+        yield from trials
 
 
 def resolved(trials: Iterator[Trial], resolver: Resolver, report: LoadReport,
