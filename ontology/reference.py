@@ -81,6 +81,8 @@ class Condition(_Model):
     mondo: str | None = None
     synonyms: tuple[str, ...] = ()
     abbreviations: tuple[str, ...] = ()
+    broader: tuple[str, ...] = ()  # ids of broader conditions (MeSH hierarchy), each link sourced
+    broader_sources: tuple[str, ...] = ()
     sources: tuple[str, ...] = Field(min_length=1)
 
     @property
@@ -103,6 +105,18 @@ class ReferenceData(_Model):
 
     def members(self, family_id: str) -> tuple[str, ...]:
         return tuple(sorted(t.symbol for t in self.targets.values() if family_id in t.families))
+
+    def narrower(self, condition_id: str) -> tuple[str, ...]:
+        """The condition and every condition under it (transitively), sorted."""
+        found = {condition_id}
+        frontier = [condition_id]
+        while frontier:
+            cur = frontier.pop()
+            for c in self.conditions.values():
+                if cur in c.broader and c.id not in found:
+                    found.add(c.id)
+                    frontier.append(c.id)
+        return tuple(sorted(found))
 
 
 class ReferenceDataError(TrialgraphError):
@@ -165,4 +179,10 @@ def _check_references(data: ReferenceData) -> None:
                     raise ReferenceDataError(f"ontology/data: drug {d.id} acts on unknown target {sym!r}")
     for c in data.conditions.values():
         check_sources(f"condition {c.id}", c.sources)
+        for b in c.broader:
+            if b not in data.conditions:
+                raise ReferenceDataError(f"ontology/data: condition {c.id} names unknown broader condition {b!r}")
+        if c.broader and not c.broader_sources:
+            raise ReferenceDataError(f"ontology/data: condition {c.id}: broader links need broader_sources")
+        check_sources(f"condition {c.id} broader", c.broader_sources)
     check_sources("qualifiers", data.qualifiers.sources)

@@ -179,11 +179,42 @@ class Resolver:
         return ConditionResolution("text:" + condition_key(text), name, False, ())
 
     def conditions(self, name: str) -> tuple[str, ...]:
-        """Condition ids a user's name means (for query parameters)."""
+        """Condition ids a user's name means (for query parameters): the condition and every
+        narrower one ('liver cancer' includes hepatocellular carcinoma)."""
         r = self.condition(name)
         if not r.resolved:
             raise ResolutionError(f"unknown condition {name!r}: not a condition name, synonym or abbreviation in the reference data")
-        return (r.condition_id,)
+        return self.data.narrower(r.condition_id)
+
+    # -- query parameters --------------------------------------------------------------------
+    def drugs(self, name: str) -> tuple[str, ...]:
+        """Drug ids a user's name means: a name, code name, brand, salt or dosage-form spelling."""
+        if (d := self.drug(name)) is not None:
+            return (d,)
+        raise ResolutionError(f"unknown drug {name!r}: not a drug name, code name or brand in the reference data")
+
+    def entity(self, name: str) -> dict[str, str | None]:
+        """What a user's name means as one graph entity, for the path query: a trial (NCT id),
+        drug, target, target family or condition from the reference data; anything else is
+        taken as a sponsor name. The result is keyed by each kind's key property (nct_id, drug_id,
+        symbol, family_id, condition_id, sponsor_id); exactly one is set."""
+        out: dict[str, str | None] = dict.fromkeys(("nct_id", "drug_id", "symbol", "family_id", "condition_id", "sponsor_id"))
+        key = name_key(name)
+        if re.fullmatch(r"nct\d{8}", key):
+            out["nct_id"] = key.upper()
+        elif (d := self.drug(name)) is not None:
+            out["drug_id"] = d
+        elif key in self._targets:
+            out["symbol"] = self._targets[key]
+        elif key in self._families:
+            out["family_id"] = self._families[key]
+        elif (c := self.condition(name)).resolved:
+            out["condition_id"] = c.condition_id
+        elif sponsor_key(name):
+            out["sponsor_id"] = sponsor_key(name)
+        else:
+            raise ResolutionError(f"{name!r} names nothing: give an NCT id, a drug, target, family, condition or sponsor")
+        return out
 
     def _strip_qualifiers(self, text: str) -> tuple[str, list[str]]:
         words = sorted(self.data.qualifiers.words, key=len, reverse=True)

@@ -8,8 +8,14 @@ Header lines (``//`` comments at the top of the file)::
     // column: nct_id  what the column holds
 
 A parameter's kind says how the user's value is resolved before the query runs:
-``target`` -> list of target symbols (a family gives its members), ``condition`` -> list of
-condition ids, ``text`` -> the value as given, ``int`` -> a whole number.
+
+- ``target`` -> list of target symbols (a family gives its members);
+- ``condition`` -> list of condition ids (the condition and every narrower one);
+- ``drug`` -> list of drug ids (any name, code name, brand or dosage-form spelling);
+- ``sponsor`` -> the sponsor key (case, punctuation and legal suffixes removed);
+- ``nct`` -> an NCT id (checked, upper-cased);
+- ``entity`` -> a map with one of trial/drug/target/family/condition/sponsor set;
+- ``text`` -> the value as given; ``int`` -> a whole number.
 """
 
 from __future__ import annotations
@@ -23,9 +29,10 @@ from typing import Any
 from trialgraph.errors import QueryError, ResolutionError
 from trialgraph.graph import catalog
 from trialgraph.graph.gateway import Gateway, Rows
-from trialgraph.ontology.resolve import Resolver, default_resolver
+from trialgraph.ontology.resolve import Resolver, default_resolver, sponsor_key
+from trialgraph.records import NCT_ID
 
-KINDS = ("target", "condition", "text", "int")
+KINDS = ("target", "condition", "drug", "sponsor", "nct", "entity", "text", "int")
 _PARAM = re.compile(r"^param:\s*(\w+)\s*\(([^)]*)\)\s*(.*)$")
 _COLUMN = re.compile(r"^column:\s*(\w+)\s*(.*)$")
 
@@ -126,6 +133,20 @@ def resolve_params(query: Query, given: dict[str, Any], resolver: Resolver | Non
                 out[p.name] = list(resolver.targets(str(value)))
             elif p.kind == "condition":
                 out[p.name] = list(resolver.conditions(str(value)))
+            elif p.kind == "drug":
+                out[p.name] = list(resolver.drugs(str(value)))
+            elif p.kind == "sponsor":
+                key = sponsor_key(str(value))
+                if not key:
+                    raise QueryError(f"query {query.name}, parameter {p.name}: {value!r} has no letters or digits")
+                out[p.name] = key
+            elif p.kind == "nct":
+                nct = str(value).strip().upper()
+                if not NCT_ID.match(nct):
+                    raise QueryError(f"query {query.name}, parameter {p.name}: not an NCT id (NCT followed by 8 digits): {value!r}")
+                out[p.name] = nct
+            elif p.kind == "entity":
+                out[p.name] = resolver.entity(str(value))
             elif p.kind == "int":
                 out[p.name] = int(value)
             else:
@@ -140,3 +161,33 @@ def resolve_params(query: Query, given: dict[str, Any], resolver: Resolver | Non
 def run(gateway: Gateway, name: str, resolver: Resolver | None = None, **params: Any) -> Rows:
     query = get(name)
     return gateway.read(query.cypher, resolve_params(query, params, resolver))
+
+
+def markdown() -> str:
+    """The query library as a Markdown page (docs/queries.md is this, kept in sync by a test)."""
+    lines = [
+        "# The query library",
+        "",
+        "Generated from the headers of `queries/*.cypher` by `trialgraph queries --format markdown`;",
+        "do not edit by hand. Run any of them with `trialgraph query NAME -p key=value`, or from Python",
+        "with `trialgraph.query(NAME, key=value)`. Parameter values accept every alias the reference",
+        "data knows; `--explain` shows how they were resolved.",
+        "",
+    ]
+    for q in library().values():
+        lines += [f"## {q.name}", "", q.description, ""]
+        if q.params:
+            lines += ["| parameter | kind | required | example | meaning |", "|---|---|---|---|---|"]
+            for p in q.params:
+                lines.append(f"| `{p.name}` | {p.kind} | {'yes' if p.required else 'no'} | {p.example or ''} | {p.description} |")
+            lines.append("")
+        lines += ["| column | meaning |", "|---|---|"]
+        lines += [f"| `{c.name}` | {c.description} |" for c in q.columns]
+        example = " ".join(f"-p {p.name}={_quote(p.example)}" for p in q.params if p.example)
+        lines += ["", "```sh", f"trialgraph query {q.name} {example}".rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
+def _quote(value: str | None) -> str:
+    v = value or ""
+    return f"'{v}'" if any(ch in v for ch in " ,'\"") else v

@@ -226,10 +226,14 @@ def fetch(nct_ids: tuple[str, ...], output: Path, condition: str | None, interve
 
 # -- queries --------------------------------------------------------------------------------
 @main.command("queries")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table")
 def list_queries(fmt: str) -> None:
     """The query library: names, descriptions, parameters."""
-    from trialgraph.queries.library import library
+    from trialgraph.queries.library import library, markdown
+
+    if fmt == "markdown":
+        click.echo(markdown(), nl=False)
+        return
 
     rows = [
         {
@@ -267,14 +271,24 @@ def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, help="A parameter as key=value (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
-def query(name: str, params: tuple[str, ...], fmt: str) -> None:
-    """Run a library query by name."""
+@click.option("--limit", type=click.IntRange(min=1), help="Print at most this many rows.")
+@click.option("--explain", is_flag=True, help="Print the Cypher and the resolved parameters; run nothing.")
+def query(name: str, params: tuple[str, ...], fmt: str, limit: int | None, explain: bool) -> None:
+    """Run a library query by name (see `trialgraph queries`)."""
     from trialgraph.queries.library import get, resolve_params
 
     q = get(name)
     cypher_params = resolve_params(q, _parse_params(params))
+    if explain:
+        click.echo(q.cypher.rstrip())
+        click.echo("\n// parameters, resolved:")
+        click.echo(json.dumps(cypher_params, ensure_ascii=False, indent=2))
+        return
     with _gateway(_settings()) as gw:
         rows = gw.read(q.cypher, cypher_params)
+    if limit is not None and len(rows) > limit:
+        click.echo(f"showing {limit} of {len(rows)} rows", err=True)
+        rows = rows[:limit]
     click.echo(_render(rows, fmt, [c.name for c in q.columns]))
 
 

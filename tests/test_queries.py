@@ -1,0 +1,217 @@
+"""Golden tests of the query library on a fixture graph: the 5 seed pages, the 15 API v2 records
+and the 5 legacy XML records.
+
+Every expected answer is read off the documents, not produced by the code:
+- NCT04344158 (seed 000, CT.gov page): arm "AK105 combined with Anlotinib" gives AK105 Injection
+  (penpulimab, anti-PD-1) and Anlotinib Hydrochloride Capsules; the comparator arm "Sorafenib"
+  gives sorafenib alone; advanced HCC; phase 3; lead sponsor Chia Tai Tianqing; 81 sites.
+- NCT04523493 (seed 004): "Experimental group" gives toripalimab (JS001) with lenvatinib; the
+  comparator "Control group" gives placebo with lenvatinib; advanced HCC; phase 3.
+- NCT05111366 (seed 001, Veeva): TQB2450 (benmelstobart, anti-PD-L1) with anlotinib; HCC; phase 2.
+- NCT04970914 (seed 003, Veeva): penpulimab with anlotinib; colorectal cancer; phase 2.
+- NCT03945799 (seed 002, MedPath): anlotinib alone; HCC; phase 1.
+- NCT05288205 and NCT06008288 (API JSON, Allist): their location lists share 8 sites when case
+  and punctuation are ignored (Beijing Cancer Hospital, Cancer Hospital Chinese Academy of
+  Medical Sciences, Fujian Cancer Hospital, Henan Cancer Hospital, Hunan Cancer Hospital,
+  Shandong Cancer Hospital, The First Hospital of China Medical University, Union Hospital Tongji
+  Medical College Huazhong University of Science and Technology).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import trialgraph
+from trialgraph.cli import main
+from trialgraph.errors import QueryError
+from trialgraph.graph.gateway import FalkorGateway, Gateway
+from trialgraph.graph.localserver import HOST, LocalServer
+from trialgraph.pipeline import load
+from trialgraph.queries import library as lib
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def g(local_server: LocalServer, seeds_dir: Path) -> Iterator[Gateway]:
+    gw = FalkorGateway(HOST, local_server.status().port, f"queries-{uuid.uuid4().hex[:8]}")
+    gw.ensure_schema()
+    report = load([seeds_dir, FIXTURES / "ctgov", FIXTURES / "ctgov_xml"], gw)
+    assert report.ok, report.problems
+    yield gw
+    gw.write("MATCH (n) DETACH DELETE n")
+    gw.close()
+
+
+def q(gw: Gateway, name: str, **params: str) -> list[dict]:
+    return lib.run(gw, name, **params)
+
+
+def test_combination_therapies_pd1_and_pdl1_in_hcc(g: Gateway) -> None:
+    pd1 = [(r["nct_id"], r["arm"], r["drugs"], r["target_drugs"]) for r in q(g, "combination-therapies", target="PD-1", condition="HCC")]
+    assert pd1 == [
+        ("NCT04344158", "AK105 combined with Anlotinib", ["anlotinib", "penpulimab"], ["penpulimab"]),
+        ("NCT04523493", "Experimental group", ["lenvatinib", "toripalimab"], ["toripalimab"]),
+    ]
+    # traps: the PD-L1 trial is not a PD-1 combination, the placebo comparator is not one, the
+    # monotherapy (NCT03945799) is not one; and PD-L1 finds only the PD-L1 trial
+    pdl1 = [(r["nct_id"], r["arm"], r["drugs"]) for r in q(g, "combination-therapies", target="PD-L1", condition="HCC")]
+    assert pdl1 == [
+        ("NCT05111366", "TQB2450 injection combined with Anlotinib hydrochloride capsules", ["anlotinib", "benmelstobart"])
+    ]
+
+
+def test_trials_for_drug_by_any_name(g: Gateway) -> None:
+    for name in ("penpulimab", "AK105", "AK105 Injection"):
+        assert [(r["nct_id"], r["as_written"]) for r in q(g, "trials-for-drug", drug=name)] == [
+            ("NCT04344158", ["AK105 Injection"]), ("NCT04970914", ["Penpulimab"]),
+        ], name
+    assert [r["nct_id"] for r in q(g, "trials-for-drug", drug="Nexavar")] == ["NCT04344158"]  # brand of sorafenib
+    with pytest.raises(QueryError, match="unknown drug 'aspirinx'"):
+        q(g, "trials-for-drug", drug="aspirinx")
+
+
+def test_trials_for_condition_includes_narrower(g: Gateway) -> None:
+    hcc = ["NCT03945799", "NCT04344158", "NCT04523493", "NCT05111366"]
+    assert [r["nct_id"] for r in q(g, "trials-for-condition", condition="HCC")] == hcc
+    # liver cancer is broader than HCC: it includes the HCC trials
+    assert [r["nct_id"] for r in q(g, "trials-for-condition", condition="liver cancer")] == hcc
+    rows = {r["nct_id"]: r for r in q(g, "trials-for-condition", condition="Carcinoma, Hepatocellular")}
+    assert rows["NCT04344158"]["as_written"] == ["Advanced Hepatocellular Carcinoma (HCC)"]
+    assert rows["NCT04344158"]["qualifiers"] == ["advanced"]
+
+
+def test_trials_for_target_and_family(g: Gateway) -> None:
+    assert [(r["nct_id"], r["drugs"]) for r in q(g, "trials-for-target", target="PD-1")] == [
+        ("NCT04344158", ["penpulimab"]), ("NCT04523493", ["toripalimab"]), ("NCT04970914", ["penpulimab"]),
+    ]
+    vegfr = {r["nct_id"]: r["drugs"] for r in q(g, "trials-for-target", target="VEGFR")}
+    # anlotinib (4 seed trials), lenvatinib (NCT04523493), sorafenib (NCT04344158) act on VEGFRs
+    assert vegfr == {
+        "NCT03945799": ["anlotinib"], "NCT04344158": ["anlotinib", "sorafenib"], "NCT04523493": ["lenvatinib"],
+        "NCT04970914": ["anlotinib"], "NCT05111366": ["anlotinib"],
+    }
+
+
+def test_trials_for_sponsor_matches_whole_words(g: Gateway) -> None:
+    rows = q(g, "trials-for-sponsor", sponsor="Allist")
+    assert [(r["nct_id"], r["role"]) for r in rows] == [("NCT05288205", "lead"), ("NCT06008288", "lead")]
+    assert q(g, "trials-for-sponsor", sponsor="Allis") == []  # part of a word is not a match
+    assert [r["nct_id"] for r in q(g, "trials-for-sponsor", sponsor="chia tai tianqing pharmaceutical group co ltd")] == [
+        "NCT04344158"
+    ]
+
+
+def test_drugs_for_target_and_targets_of_drug(g: Gateway) -> None:
+    pdl1 = [(r["drug"], r["target"], r["trials"]) for r in q(g, "drugs-for-target", target="PD-L1")]
+    assert pdl1 == [("benmelstobart", "CD274", 1)]
+    pd1 = [(r["drug"], r["action"] is not None, r["trials"]) for r in q(g, "drugs-for-target", target="PDCD1")]
+    assert pd1 == [("penpulimab", True, 2), ("toripalimab", True, 1)]
+    targets = {r["target"]: r["families"] for r in q(g, "targets-of-drug", drug="JS001")}
+    assert targets == {"PDCD1": []}
+    anl = {r["target"]: r["families"] for r in q(g, "targets-of-drug", drug="Anlotinib Hydrochloride Capsules")}
+    assert anl["KDR"] == ["VEGFR"] and anl["FGFR1"] == ["FGFR"]
+
+
+def test_trial_on_one_row(g: Gateway) -> None:
+    (r,) = q(g, "trial", nct_id="nct04344158")
+    assert r["phases"] == ["PHASE3"] and r["sites"] == 81
+    assert r["drugs"] == ["anlotinib", "penpulimab", "sorafenib"]
+    assert r["conditions"] == ["hepatocellular carcinoma"]
+    assert r["sponsors"] == ["Chia Tai Tianqing Pharmaceutical Group Co., Ltd. (lead)"]
+    assert len(r["arms"]) == 2 and any(a.startswith("AK105 combined with Anlotinib [EXPERIMENTAL]: ") for a in r["arms"])
+    assert "PDCD1" in r["targets"] and "KDR" in r["targets"]
+    with pytest.raises(QueryError, match="not an NCT id"):
+        q(g, "trial", nct_id="NCT123")
+
+
+def test_sites_overlap_and_trials_at_site(g: Gateway) -> None:
+    sites = q(g, "sites-for-trial", nct_id="NCT04956640")
+    assert len(sites) == 49 and sites[0]["country"] <= sites[-1]["country"]
+    overlap = {r["nct_id"]: r for r in q(g, "site-overlap", nct_id="NCT06008288")}
+    allist = overlap["NCT05288205"]
+    assert allist["shared_sites"] == 8
+    assert [s.split(" (")[0].casefold() for s in allist["sites"]] == [
+        "beijing cancer hospital", "cancer hospital chinese academy of medical sciences", "fujian cancer hospital",
+        "henan cancer hospital", "hunan cancer hospital", "shandong cancer hospital",
+        "the first hospital of china medical university",
+        "union hospital, tongji medical college, huazhong university of science and technology",
+    ]
+    at = [(r["nct_id"], r["city"]) for r in q(g, "trials-at-site", facility="hunan cancer hospital", city="changsha")]
+    assert ("NCT05288205", "Changsha") in at and ("NCT06008288", "Changsha") in at
+    assert all(city == "Changsha" for _, city in at)
+
+
+def test_landscape_of_hcc(g: Gateway) -> None:
+    rows = [(r["drug"], r["highest_phase"], r["trials"]) for r in q(g, "landscape", condition="HCC")]
+    assert rows == [
+        ("anlotinib", "PHASE3", 3),  # NCT04344158 (phase 3), NCT05111366, NCT03945799
+        ("lenvatinib", "PHASE3", 1),
+        ("penpulimab", "PHASE3", 1),
+        ("sorafenib", "PHASE3", 1),
+        ("toripalimab", "PHASE3", 1),
+        ("benmelstobart", "PHASE2", 1),
+    ]
+
+
+def test_co_tested_drugs_are_same_arm_partners_never_placebo(g: Gateway) -> None:
+    rows = [(r["drug"], r["arms"], r["nct_ids"]) for r in q(g, "co-tested-drugs", drug="lenvatinib")]
+    # toripalimab shares the experimental arm; the control arm's placebo is no partner
+    assert rows == [("toripalimab", 1, ["NCT04523493"])]
+    rows = [(r["drug"], r["arms"]) for r in q(g, "co-tested-drugs", drug="sorafenib")]
+    assert rows == []  # the sorafenib arm is a monotherapy; anlotinib is in another arm
+
+
+def test_sponsor_portfolio(g: Gateway) -> None:
+    (r,) = q(g, "sponsor-portfolio", sponsor="Chia Tai Tianqing")
+    assert r["nct_ids"] == ["NCT04344158"]
+    assert r["drugs"] == ["anlotinib", "penpulimab", "sorafenib"]
+    assert r["conditions"] == ["hepatocellular carcinoma"]
+
+
+def test_path_from_a_drug_to_a_condition(g: Gateway) -> None:
+    rows = q(g, "path", **{"from": "AK105", "to": "HCC"})
+    assert rows[0]["length"] == 3
+    assert rows[0]["nodes"] == [
+        "Drug: penpulimab", "Intervention: AK105 Injection", "Trial: NCT04344158", "Condition: hepatocellular carcinoma",
+    ]
+    assert rows[0]["relationships"] == ["USES_DRUG", "HAS_INTERVENTION", "STUDIES"]
+
+
+def test_same_answer_for_every_alias(g: Gateway) -> None:
+    answers = {json.dumps(q(g, "trials-for-target", target=t)) for t in ("PD-1", "PDCD1", "programmed cell death protein 1")}
+    assert len(answers) == 1
+
+
+def test_python_api_and_dataframe(g: Gateway) -> None:
+    rows = trialgraph.query("trials-for-drug", g, drug="Tuoyi")
+    assert [r["nct_id"] for r in rows] == ["NCT04523493"]
+    assert "combination-therapies" in trialgraph.query_names()
+    pd = pytest.importorskip("pandas")
+    df = trialgraph.query_df("trials-for-drug", g, drug="Tuoyi")
+    assert isinstance(df, pd.DataFrame) and list(df.columns)[:3] == ["nct_id", "title", "drug"]
+
+
+@pytest.mark.unit
+def test_docs_page_is_in_sync_with_the_headers() -> None:
+    assert (ROOT / "docs" / "queries.md").read_text(encoding="utf-8") == lib.markdown(), (
+        "regenerate: trialgraph queries --format markdown > docs/queries.md"
+    )
+
+
+@pytest.mark.unit
+def test_explain_prints_cypher_and_resolved_parameters() -> None:
+    r = CliRunner().invoke(main, ["query", "combination-therapies", "-p", "target=VEGFR", "-p",
+                                                 "condition=liver cancer", "--explain"])
+    assert r.exit_code == 0, r.output
+    cypher, _, params = r.output.partition("// parameters, resolved:")
+    assert "MATCH (t:Trial)" in cypher
+    assert json.loads(params) == {"target": ["FLT1", "FLT4", "KDR"], "condition": ["MESH:D006528", "MESH:D008113"]}
