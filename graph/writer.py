@@ -311,19 +311,12 @@ class WriteReport:
     disagreements: list[Disagreement] = field(default_factory=list)
 
 
-class GraphWriter:
-    def __init__(self, gateway: Gateway, data: ReferenceData, batch_size: int = 100) -> None:
-        self.gateway = gateway
-        self.data = data
-        self.batch_size = batch_size
-        self._condition_props = condition_reference_props(data)
+class RowBuilder:
+    """Resolved trials -> rows (the shape write-trials.cypher takes and the exports read)."""
 
-    def prepare(self) -> None:
-        """Schema, then the reference entities (idempotent)."""
-        self.gateway.ensure_schema()
-        targets, drugs = reference_params(self.data)
-        self.gateway.write(catalog.statement("write-targets"), targets)
-        self.gateway.write(catalog.statement("write-drugs"), drugs)
+    def __init__(self, data: ReferenceData) -> None:
+        self.data = data
+        self._condition_props = condition_reference_props(data)
 
     def row(self, rt: ResolvedTrial) -> dict[str, Any]:
         row = trial_row(rt)
@@ -331,6 +324,20 @@ class GraphWriter:
             if c["condition_id"] in self._condition_props:
                 c["props"] = self._condition_props[c["condition_id"]]
         return row
+
+
+class GraphWriter(RowBuilder):
+    def __init__(self, gateway: Gateway, data: ReferenceData, batch_size: int = 100) -> None:
+        super().__init__(data)
+        self.gateway = gateway
+        self.batch_size = batch_size
+
+    def prepare(self) -> None:
+        """Schema, then the reference entities (idempotent)."""
+        self.gateway.ensure_schema()
+        targets, drugs = reference_params(self.data)
+        self.gateway.write(catalog.statement("write-targets"), targets)
+        self.gateway.write(catalog.statement("write-drugs"), drugs)
 
     def merged_rows(self, batch: list[ResolvedTrial], report: WriteReport) -> list[dict[str, Any]]:
         """The batch's rows, each merged with the graph's copy of its trial and with other

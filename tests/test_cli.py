@@ -88,5 +88,12 @@ def test_queries_lists_the_library(env: dict[str, str]) -> None:
 def test_demo_answers_the_example_question(env: dict[str, str]) -> None:
     code, out, _ = run(env, "demo")
     assert code == 0 and "loaded 5 sample trial(s)" in out
-    table = out.split("condition=HCC)", 1)[1]
+    table = out.split("condition=HCC)", 1)[1].split("exported", 1)[0]
     assert table.count("NCT") == 2 and "NCT04344158" in table and "NCT04523493" in table
+    assert "SHACL: conforms" in out
+    ttl = Path(env["TRIALGRAPH_HOME"]) / "exports" / "trialgraph.ttl"
+    from rdflib import Graph
+
+    g = Graph()
+    g.parse(ttl, format="turtle")
+    assert len(set(g.subjects(predicate=None, object=None))) > 100

@@ -292,6 +292,90 @@ def query(name: str, params: tuple[str, ...], fmt: str, limit: int | None, expla
     click.echo(_render(rows, fmt, [c.name for c in q.columns]))
 
 
+# -- export / validate ----------------------------------------------------------------------
+def _export_rows(from_paths: tuple[Path, ...], stack):
+    """Rows from files (--from) or from the configured graph."""
+    from trialgraph.graph import rdf
+    from trialgraph.ontology.reference import reference_data
+    from trialgraph.pipeline import LoadReport, trial_rows
+
+    if from_paths:
+        report = LoadReport()
+        return rdf.rows_from_records(trial_rows(list(from_paths), report), reference_data()), report
+    gw = stack.enter_context(_gateway(_settings()))
+    return rdf.rows_from_graph(gw, reference_data()), None
+
+
+@main.group()
+def export() -> None:
+    """Export the graph (or files, with --from) as RDF or for networkx."""
+
+
+@export.command("rdf")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld"]), default="turtle", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout).")
+@click.option("--from", "from_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Export these trial files instead of the graph (repeatable; no database needed).")
+def export_rdf(fmt: str, output: Path | None, from_paths: tuple[Path, ...]) -> None:
+    """RDF: Turtle and N-Triples stream in chunks; JSON-LD is built in memory."""
+    import contextlib
+
+    from trialgraph.graph import rdf
+
+    with contextlib.ExitStack() as stack:
+        rows, report = _export_rows(from_paths, stack)
+        out = stack.enter_context(output.open("w", encoding="utf-8")) if output else sys.stdout
+        n = rdf.write(rdf.triples(rows), out, fmt, progress=_triples_progress() if output else None)
+    if output:
+        click.echo(f"wrote {n} triples ({fmt}) to {output}", err=True)
+    if report and report.problems:
+        for p in report.problems:
+            click.echo(f"rejected: {p}", err=True)
+        sys.exit(1)
+
+
+def _triples_progress():
+    def progress(n: int) -> None:
+        if sys.stderr.isatty():
+            click.echo(f"\r{n:,} triples", err=True, nl=False)
+
+    return progress
+
+
+@export.command("networkx")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="GraphML file to write.")
+@click.option("--from", "from_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Export these trial files instead of the graph (repeatable).")
+def export_networkx(output: Path, from_paths: tuple[Path, ...]) -> None:
+    """GraphML of the graph (for networkx, Gephi, Cytoscape)."""
+    import contextlib
+
+    from trialgraph.graph.nx import to_networkx, write_graphml
+
+    with contextlib.ExitStack() as stack:
+        rows, _ = _export_rows(from_paths, stack)
+        g = to_networkx(rows)
+    write_graphml(g, output)
+    click.echo(f"wrote {g.number_of_nodes()} nodes and {g.number_of_edges()} edges to {output}")
+
+
+@main.group()
+def validate() -> None:
+    """Validate exported files."""
+
+
+@validate.command("rdf")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "json-ld"]), help="Default: from the file name.")
+def validate_rdf(file: Path, fmt: str | None) -> None:
+    """Check an RDF file against trialgraph's SHACL shapes (ontology/shapes.ttl), with pyshacl."""
+    from trialgraph.graph.validate import validate
+
+    conforms, text = validate(file, fmt)
+    click.echo(text.rstrip())
+    sys.exit(0 if conforms else 1)
+
+
 # -- stats / db -----------------------------------------------------------------------------
 def graph_stats(gw) -> dict[str, list[dict[str, Any]]]:
     from trialgraph.graph import catalog
@@ -356,8 +440,25 @@ def demo() -> None:
         rows = gw.read(q.cypher, resolve_params(q, params))
     click.echo(f"\n{question}\n(trialgraph query combination-therapies -p target=PD-1 -p condition=HCC)\n")
     click.echo(_render(rows, "table", ["nct_id", "arm", "drugs", "target_drugs", "phases", "status"]))
+    ttl = export_demo_rdf(s)
+    click.echo(f"\nThe graph as linked data: {ttl} (trialgraph export rdf; validate with trialgraph validate rdf {ttl})")
     if report.problems:
         sys.exit(1)
+
+
+def export_demo_rdf(s: Settings) -> Path:
+    """The demo's RDF export: the whole graph as Turtle under TRIALGRAPH_HOME, SHACL-checked."""
+    from trialgraph.graph import rdf
+    from trialgraph.graph.validate import validate
+    from trialgraph.ontology.reference import reference_data
+
+    path = s.home / "exports" / "trialgraph.ttl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _gateway(s) as gw, path.open("w", encoding="utf-8") as out:
+        n = rdf.write(rdf.triples(rdf.rows_from_graph(gw, reference_data())), out, "turtle")
+    conforms, _ = validate(path, "turtle")
+    click.echo(f"\nexported {n} triples; SHACL: {'conforms' if conforms else 'DOES NOT CONFORM'}")
+    return path
 
 
 if __name__ == "__main__":  # pragma: no cover

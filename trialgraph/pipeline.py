@@ -15,7 +15,7 @@ from typing import Any
 from trialgraph.errors import LoaderError
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.merge import Disagreement
-from trialgraph.graph.writer import GraphWriter, WriteReport
+from trialgraph.graph.writer import GraphWriter, RowBuilder, WriteReport
 from trialgraph.loaders import LoadProblem, documents, iter_files, load_text
 from trialgraph.ontology.normalize import Finding, ResolvedTrial, normalize
 from trialgraph.ontology.reference import reference_data
@@ -130,3 +130,14 @@ def load(paths: list[Path], gateway: Gateway, batch_size: int = 100, resolver: R
     for nct, reason in written.failed:
         report.problems.append(LoadProblem(nct, None, f"not written: {reason}"))
     return report
+
+
+def trial_rows(paths: list[Path], report: LoadReport, resolver: Resolver | None = None) -> Iterator[dict[str, Any]]:
+    """Trial rows (graph/writer.py shape) straight from files, without a database: for the RDF and
+    networkx exports ``--from``. Each rendering is its own row (merging renderings of one trial
+    needs the graph: load them, then export from it)."""
+    from trialgraph.graph.merge import merge
+
+    builder = RowBuilder(reference_data())
+    for rt in resolved(read_trials(paths, report), resolver or default_resolver(), report):
+        yield merge(None, builder.row(rt)).row

@@ -1,0 +1,40 @@
+// One page of trials for the RDF / networkx export, each with its structure, in the shape the
+// writer builds (graph/writer.py trial_row). Keyset paging on nct_id: pass the last nct_id of
+// the previous page as $after ('' for the first page).
+// $after: string, $page: int
+MATCH (t:Trial)
+WHERE t.nct_id > $after
+WITH t
+ORDER BY t.nct_id
+LIMIT $page
+OPTIONAL MATCH (t)-[:HAS_ARM]->(a:Arm)
+OPTIONAL MATCH (a)-[:GIVES]->(ai:Intervention)
+WITH t, a, ai
+ORDER BY a.arm_id, ai.intervention_id
+WITH t, a, collect(ai.intervention_id) AS given
+WITH t, collect(CASE WHEN a IS NULL THEN null ELSE {arm_id: a.arm_id, props: properties(a), intervention_ids: given} END) AS arms
+OPTIONAL MATCH (t)-[:HAS_INTERVENTION]->(i:Intervention)
+OPTIONAL MATCH (i)-[:USES_DRUG]->(d:Drug)
+WITH t, arms, i, d
+ORDER BY i.intervention_id, d.drug_id
+WITH t, arms, i, collect(d.drug_id) AS drug_ids
+WITH t, arms, collect(CASE WHEN i IS NULL THEN null
+                      ELSE {intervention_id: i.intervention_id, props: properties(i), drug_ids: drug_ids} END) AS interventions
+OPTIONAL MATCH (t)-[st:STUDIES]->(c:Condition)
+WITH t, arms, interventions, st, c
+ORDER BY c.condition_id
+WITH t, arms, interventions,
+     collect(CASE WHEN c IS NULL THEN null
+             ELSE {condition_id: c.condition_id, as_written: st.as_written, qualifiers: st.qualifiers, props: properties(c)} END) AS conditions
+OPTIONAL MATCH (t)-[sb:SPONSORED_BY]->(s:Sponsor)
+WITH t, arms, interventions, conditions, sb, s
+ORDER BY s.sponsor_id
+WITH t, arms, interventions, conditions,
+     collect(CASE WHEN s IS NULL THEN null ELSE {sponsor_id: s.sponsor_id, role: sb.role, props: properties(s)} END) AS sponsors
+OPTIONAL MATCH (t)-[hs:HAS_SITE]->(x:Site)
+WITH t, arms, interventions, conditions, sponsors, hs, x
+ORDER BY x.site_id
+WITH t, arms, interventions, conditions, sponsors,
+     collect(CASE WHEN x IS NULL THEN null ELSE {site_id: x.site_id, status: hs.status, props: properties(x)} END) AS sites
+RETURN t.nct_id AS nct_id, properties(t) AS props, arms, interventions, conditions, sponsors, sites
+ORDER BY nct_id

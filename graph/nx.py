@@ -1,0 +1,89 @@
+"""The graph as a networkx MultiDiGraph (and GraphML), for analytics.
+
+Nodes are keyed ``Label:key`` (``Trial:NCT04344158``, ``Drug:penpulimab``) with a ``type``
+attribute (the graph label), a ``label`` attribute (the caption tools such as Gephi show: NCT
+id, drug name, target symbol, arm label, ...) and the node's properties; edges carry their
+relationship ``type`` and properties.
+Built from the same rows as the RDF export (graph/rdf.py), so it works from the graph or from
+files. GraphML cannot hold lists: :func:`write_graphml` joins them with "; ".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from trialgraph.graph.rdf import Rows
+
+
+CAPTIONS = ("acronym", "nct_id", "symbol", "label", "name", "facility", "family_id", "drug_id", "condition_id")
+
+
+def _add(g: nx.MultiDiGraph, label: str, key: str, props: dict[str, Any]) -> str:
+    node = f"{label}:{key}"
+    attrs = {k: v for k, v in props.items() if v is not None and k not in ("type", "label")}
+    if label == "Arm" and props.get("type"):
+        attrs["arm_type"] = props["type"]
+    if label == "Intervention" and props.get("type"):
+        attrs["intervention_type"] = props["type"]
+    caption = next((str(props[k]) for k in CAPTIONS if props.get(k)), key)
+    if node in g:
+        g.nodes[node].update(attrs)
+        if g.nodes[node].get("label") == key:
+            g.nodes[node]["label"] = caption
+    else:
+        g.add_node(node, type=label, label=caption, **attrs)
+    return node
+
+
+def to_networkx(rows: Rows) -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    for f in rows.families:
+        _add(g, "TargetFamily", f["props"]["family_id"], f["props"])
+    for t in rows.targets:
+        node = _add(g, "Target", t["props"]["symbol"], t["props"])
+        for fid in t.get("families", ()):
+            g.add_edge(node, f"TargetFamily:{fid}", type="MEMBER_OF")
+    for d in rows.drugs:
+        node = _add(g, "Drug", d["props"]["drug_id"], d["props"])
+        for a in d.get("acts_on", ()):
+            g.add_edge(node, f"Target:{a['symbol']}", type="ACTS_ON", action=a.get("action"))
+    for row in rows.trials:
+        trial = _add(g, "Trial", row["nct_id"], row["props"])
+        for i in row["interventions"]:
+            iv = _add(g, "Intervention", i["intervention_id"], i["props"])
+            g.add_edge(trial, iv, type="HAS_INTERVENTION")
+            for did in i["drug_ids"]:
+                g.add_edge(iv, _add(g, "Drug", did, {"drug_id": did}), type="USES_DRUG")
+        for a in row["arms"]:
+            arm = _add(g, "Arm", a["arm_id"], a["props"])
+            g.add_edge(trial, arm, type="HAS_ARM")
+            for iid in a["intervention_ids"]:
+                g.add_edge(arm, f"Intervention:{iid}", type="GIVES")
+        for c in row["conditions"]:
+            cond = _add(g, "Condition", c["condition_id"], c.get("props") or {"condition_id": c["condition_id"]})
+            g.add_edge(trial, cond, type="STUDIES", as_written=c.get("as_written"), qualifiers=c.get("qualifiers"))
+        for s in row["sponsors"]:
+            sp = _add(g, "Sponsor", s["sponsor_id"], {"sponsor_id": s["sponsor_id"], **s["props"]})
+            g.add_edge(trial, sp, type="SPONSORED_BY", role=s["role"])
+        for x in row["sites"]:
+            site = _add(g, "Site", x["site_id"], {"site_id": x["site_id"], **x["props"]})
+            g.add_edge(trial, site, type="HAS_SITE", status=x.get("status"))
+    return g
+
+
+def _scalar(v: Any) -> Any:
+    if isinstance(v, list | tuple):
+        return "; ".join(map(str, v))
+    return v
+
+
+def write_graphml(g: nx.MultiDiGraph, path: Path) -> None:
+    h = nx.MultiDiGraph()
+    for n, data in g.nodes(data=True):
+        h.add_node(n, **{k: _scalar(v) for k, v in data.items() if v is not None})
+    for u, v, data in g.edges(data=True):
+        h.add_edge(u, v, **{k: _scalar(x) for k, x in data.items() if x is not None})
+    nx.write_graphml(h, path)

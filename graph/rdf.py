@@ -1,0 +1,480 @@
+"""The graph as linked data (RDF): IRIs, triples, streaming serialization.
+
+One emitter serves both sources: the graph (paged Cypher reads, ``graph/cypher/export-*.cypher``)
+and records read straight from files (no database). Both yield *trial rows* in the shape the
+graph writer builds (``writer.trial_row``) plus the reference entities, and the emitter turns
+them into triples:
+
+- IRIs resolve in the real world where an identifier is sourced: trials as
+  ``https://clinicaltrials.gov/study/NCT...``, conditions as MeSH RDF
+  (``http://id.nlm.nih.gov/mesh/D006528``), targets as identifiers.org NCBI Gene
+  (``https://identifiers.org/ncbigene:5133``); everything else gets a stable IRI under
+  ``https://w3id.org/trialgraph/`` built from its natural key (same input, same IRI; never a
+  database id).
+- Types: the project ontology (``ontology/trialgraph.ttl``, prefix ``tg:``) plus schema.org
+  (MedicalTrial, Drug, MedicalCondition, Organization, Place) and Biolink where it fits
+  (``biolink:affects`` drug -> target, ``biolink:in_clinical_trials_for`` drug -> condition).
+- Arms and what each gives are kept, so arm-level combinations survive the export.
+
+N-Triples and Turtle are written in chunks (flat memory at any size); JSON-LD is built in memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import IO, Any
+from urllib.parse import quote
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, SKOS
+
+from trialgraph.graph import catalog
+from trialgraph.graph.gateway import Gateway
+from trialgraph.ontology.reference import ReferenceData
+
+BASE = "https://w3id.org/trialgraph/"
+TG = Namespace(BASE + "vocab#")
+SDO = Namespace("https://schema.org/")
+BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
+MESH = Namespace("http://id.nlm.nih.gov/mesh/")
+NCBIGENE = Namespace("https://identifiers.org/ncbigene:")
+UNIPROT = Namespace("https://identifiers.org/uniprot:")
+HGNC = Namespace("https://identifiers.org/hgnc:")
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+PREFIXES = {
+    "tg": TG, "schema": SDO, "biolink": BIOLINK, "mesh": MESH, "ncbigene": NCBIGENE, "uniprot": UNIPROT,
+    "hgnc": HGNC, "obo": OBO, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS, "owl": OWL,
+}
+FORMATS = ("turtle", "nt", "jsonld")
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+# -- IRIs ---------------------------------------------------------------------------------------
+def _slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+    return quote(s[:80].strip("-"), safe="-") or "x"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def trial_iri(nct: str) -> URIRef:
+    return URIRef(f"https://clinicaltrials.gov/study/{nct}")
+
+
+def local_iri(kind: str, key: str) -> URIRef:
+    """A stable project IRI from a natural key: readable slug plus a digest (slugs can collide)."""
+    return URIRef(f"{BASE}{kind}/{_slug(key)}-{_digest(key)}")
+
+
+def arm_iri(arm_id: str) -> URIRef:
+    nct, _, rest = arm_id.partition(":arm:")
+    return URIRef(f"{BASE}trial/{nct}/arm/{rest}")
+
+
+def intervention_iri(intervention_id: str) -> URIRef:
+    nct, _, rest = intervention_id.partition(":intervention:")
+    return URIRef(f"{BASE}trial/{nct}/intervention/{rest}")
+
+
+def drug_iri(drug_id: str) -> URIRef:
+    return URIRef(f"{BASE}drug/{quote(drug_id, safe='')}")
+
+
+def target_iri(symbol: str, ncbi_gene: str | None) -> URIRef:
+    return NCBIGENE[ncbi_gene] if ncbi_gene else URIRef(f"{BASE}target/{quote(symbol, safe='')}")
+
+
+def family_iri(family_id: str) -> URIRef:
+    return URIRef(f"{BASE}family/{quote(family_id, safe='')}")
+
+
+def condition_iri(condition_id: str) -> URIRef:
+    if condition_id.startswith("MESH:"):
+        return MESH[condition_id[5:]]
+    return local_iri("condition", condition_id)
+
+
+def sponsor_iri(sponsor_id: str) -> URIRef:
+    return local_iri("sponsor", sponsor_id)
+
+
+def site_iri(site_id: str) -> URIRef:
+    return local_iri("site", site_id)
+
+
+# -- literals -----------------------------------------------------------------------------------
+def date_literal(value: str) -> Literal:
+    """'2021-07-19' -> xsd:date; '2021-07' -> xsd:gYearMonth; '2021' -> xsd:gYear."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return Literal(value, datatype=XSD.date)
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return Literal(value, datatype=XSD.gYearMonth)
+    if re.fullmatch(r"\d{4}", value):
+        return Literal(value, datatype=XSD.gYear)
+    return Literal(value)
+
+
+def _lit(v: Any) -> Literal:
+    if isinstance(v, bool):
+        return Literal(v, datatype=XSD.boolean)
+    if isinstance(v, int):
+        return Literal(v, datatype=XSD.integer)
+    if isinstance(v, float):
+        return Literal(repr(v), datatype=XSD.decimal)
+    return Literal(str(v))
+
+
+# -- triples ------------------------------------------------------------------------------------
+# Free-text predicates (long literals), which a golden comparison may leave to separate checks.
+FREE_TEXT = frozenset({"brief_summary", "detailed_description", "eligibility_criteria", "primary_outcomes",
+                       "secondary_outcomes"})
+# Trial properties exported as plain literals: graph property -> predicate.
+TRIAL_LITERALS: dict[str, URIRef] = {
+    "brief_title": SDO.name,
+    "official_title": SDO.alternateName,
+    "acronym": TG.acronym,
+    "org_study_id": TG.orgStudyId,
+    "secondary_ids": TG.secondaryId,
+    "overall_status": TG.overallStatus,
+    "why_stopped": TG.whyStopped,
+    "phases": TG.phase,
+    "study_type": TG.studyType,
+    "enrollment": TG.enrollment,
+    "enrollment_type": TG.enrollmentType,
+    "brief_summary": SDO.description,
+    "detailed_description": TG.detailedDescription,
+    "eligibility_criteria": TG.eligibilityCriteria,
+    "primary_outcomes": TG.primaryOutcome,
+    "secondary_outcomes": TG.secondaryOutcome,
+    "keywords": SDO.keywords,
+    "allocation": TG.allocation,
+    "intervention_model": TG.interventionModel,
+    "primary_purpose": TG.primaryPurpose,
+    "masking": TG.masking,
+    "minimum_age_years": TG.minimumAgeYears,
+    "maximum_age_years": TG.maximumAgeYears,
+    "sex": TG.sex,
+    "healthy_volunteers": TG.healthyVolunteers,
+    "site_count": TG.siteCount,
+    "reference_pmids": TG.referencePmid,
+    "related_nct_ids": TG.relatedTrialId,
+    "has_results": TG.hasResults,
+}
+TRIAL_DATES: dict[str, URIRef] = {
+    "start_date": SDO.startDate,
+    "primary_completion_date": TG.primaryCompletionDate,
+    "completion_date": SDO.endDate,
+    "first_posted_date": TG.firstPostedDate,
+    "last_update_date": SDO.dateModified,
+}
+
+
+def _values(v: Any) -> list[Any]:
+    if v is None:
+        return []
+    return list(v) if isinstance(v, list | tuple) else [v]
+
+
+def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
+    """Triples of one trial row (writer.trial_row shape): the trial, its arms, interventions,
+    condition links, sponsors and sites."""
+    nct = row["nct_id"]
+    p = row["props"]
+    t = trial_iri(nct)
+    yield t, RDF.type, SDO.MedicalTrial
+    yield t, RDF.type, TG.Trial
+    yield t, SDO.identifier, Literal(nct)
+    yield t, RDFS.label, Literal(p.get("brief_title") or nct)
+    for key, pred in TRIAL_LITERALS.items():
+        for v in _values(p.get(key)):
+            yield t, pred, _lit(v)
+    for key, pred in TRIAL_DATES.items():
+        if p.get(key):
+            yield t, pred, date_literal(str(p[key]))
+    for src in _values(p.get("sources")) or _values(p.get("source_layout")):
+        layout, _, file = str(src).partition(":")  # the file's name only: no local paths in published data
+        yield t, DCTERMS.source, Literal(f"{layout}:{PurePath(file).name}" if file else layout)
+    interventions = {i["intervention_id"]: i for i in row["interventions"]}
+    drugs_of = {iid: i["drug_ids"] for iid, i in interventions.items()}
+    for iid, i in interventions.items():
+        iv = intervention_iri(iid)
+        ip = i["props"]
+        yield t, TG.hasIntervention, iv
+        yield iv, RDF.type, TG.Intervention
+        yield iv, RDFS.label, Literal(ip.get("name", iid))
+        if ip.get("type"):
+            yield iv, TG.interventionType, Literal(ip["type"])
+        for other in _values(ip.get("other_names")):
+            yield iv, TG.otherName, Literal(other)
+        yield iv, TG.isPlacebo, _lit(bool(ip.get("is_placebo")))
+        for did in i["drug_ids"]:
+            yield iv, TG.usesDrug, drug_iri(did)
+    for a in row["arms"]:
+        arm = arm_iri(a["arm_id"])
+        ap = a["props"]
+        yield t, TG.hasArm, arm
+        yield arm, RDF.type, TG.Arm
+        yield arm, RDFS.label, Literal(ap.get("label", a["arm_id"]))
+        if ap.get("type"):
+            yield arm, TG.armType, Literal(ap["type"])
+        if ap.get("description"):
+            yield arm, SDO.description, Literal(ap["description"])
+        for iid in a["intervention_ids"]:
+            yield arm, TG.gives, intervention_iri(iid)
+            for did in drugs_of.get(iid, ()):
+                yield arm, TG.givesDrug, drug_iri(did)
+    all_drugs = sorted({d for ds in drugs_of.values() for d in ds})
+    for c in row["conditions"]:
+        cid = c["condition_id"]
+        cond = condition_iri(cid)
+        yield t, SDO.healthCondition, cond
+        link = URIRef(f"{BASE}trial/{nct}/condition/{_digest(cid)}")
+        yield t, TG.hasConditionStudied, link
+        yield link, RDF.type, TG.ConditionStudied
+        yield link, TG.condition, cond
+        for text in _values(c.get("as_written")):
+            yield link, TG.asWritten, Literal(text)
+        for q in _values(c.get("qualifiers")):
+            yield link, TG.qualifier, Literal(q)
+        yield from condition_triples(cid, c.get("props") or {})
+        for did in all_drugs:
+            yield drug_iri(did), BIOLINK.in_clinical_trials_for, cond
+    for s in row["sponsors"]:
+        org = sponsor_iri(s["sponsor_id"])
+        yield t, SDO.sponsor if s["role"] == "lead" else TG.collaborator, org
+        yield org, RDF.type, SDO.Organization
+        yield org, RDFS.label, Literal(s["props"].get("name", s["sponsor_id"]))
+        if s["props"].get("agency_class"):
+            yield org, TG.agencyClass, Literal(s["props"]["agency_class"])
+    for x in row["sites"]:
+        place = site_iri(x["site_id"])
+        xp = x["props"]
+        yield t, TG.hasSite, place
+        yield place, RDF.type, SDO.Place
+        yield place, RDFS.label, Literal(xp.get("facility") or x["site_id"])
+        for key, pred in (("city", SDO.addressLocality), ("state", SDO.addressRegion), ("zip", SDO.postalCode),
+                          ("country", SDO.addressCountry)):
+            if xp.get(key):
+                yield place, pred, Literal(xp[key])
+        for key, pred in (("latitude", SDO.latitude), ("longitude", SDO.longitude)):
+            if xp.get(key) is not None:
+                yield place, pred, Literal(repr(float(xp[key])), datatype=XSD.decimal)
+        if x.get("status"):
+            status = URIRef(f"{BASE}trial/{nct}/site/{_digest(x['site_id'])}")
+            yield t, TG.hasSiteStatus, status
+            yield status, RDF.type, TG.SiteStatus
+            yield status, TG.site, place
+            yield status, TG.recruitmentStatus, Literal(x["status"])
+
+
+def condition_triples(condition_id: str, props: dict[str, Any]) -> Iterator[Triple]:
+    cond = condition_iri(condition_id)
+    yield cond, RDF.type, SDO.MedicalCondition
+    yield cond, RDF.type, TG.Condition
+    yield cond, RDFS.label, Literal(props.get("name") or condition_id)
+    yield cond, TG.resolved, _lit(bool(props.get("resolved", condition_id.startswith("MESH:"))))
+    if props.get("mesh_id"):
+        yield cond, SDO.code, Literal(f"MESH:{props['mesh_id']}")
+    if props.get("mondo_id"):
+        yield cond, SKOS.exactMatch, OBO[props["mondo_id"].replace(":", "_")]
+    for syn in _values(props.get("synonyms")):
+        yield cond, SKOS.altLabel, Literal(syn)
+
+
+def reference_triples(drugs: Iterable[dict[str, Any]], targets: Iterable[dict[str, Any]],
+                      families: Iterable[dict[str, Any]], broader: Iterable[tuple[str, str]] = (),
+                      conditions: Iterable[tuple[str, dict[str, Any]]] = ()) -> Iterator[Triple]:
+    """Drugs (with mechanisms), targets, families, reference conditions and the broader links
+    between them."""
+    for cid, props in conditions:
+        yield from condition_triples(cid, props)
+    symbols: dict[str, URIRef] = {}
+    for t in targets:
+        tp = t["props"]
+        iri = target_iri(tp["symbol"], tp.get("ncbi_gene"))
+        symbols[tp["symbol"]] = iri
+        yield iri, RDF.type, TG.Target
+        yield iri, RDF.type, BIOLINK.Gene
+        yield iri, RDFS.label, Literal(tp["symbol"])
+        yield iri, TG.symbol, Literal(tp["symbol"])
+        if tp.get("name"):
+            yield iri, SDO.name, Literal(tp["name"])
+        for alias in _values(tp.get("aliases")):
+            yield iri, SKOS.altLabel, Literal(alias)
+        if tp.get("uniprot"):
+            yield iri, SKOS.exactMatch, UNIPROT[tp["uniprot"]]
+        if tp.get("hgnc_id"):
+            yield iri, SKOS.exactMatch, HGNC[tp["hgnc_id"].removeprefix("HGNC:")]
+        for fid in t.get("families", ()):
+            yield iri, TG.memberOf, family_iri(fid)
+    for f in families:
+        fp = f["props"]
+        iri = family_iri(fp["family_id"])
+        yield iri, RDF.type, TG.TargetFamily
+        yield iri, RDFS.label, Literal(fp.get("name") or fp["family_id"])
+        for alias in _values(fp.get("aliases")):
+            yield iri, SKOS.altLabel, Literal(alias)
+    for d in drugs:
+        dp = d["props"]
+        iri = drug_iri(dp["drug_id"])
+        yield iri, RDF.type, SDO.Drug
+        yield iri, RDF.type, TG.Drug
+        yield iri, RDFS.label, Literal(dp.get("name") or dp["drug_id"])
+        for key, pred in (("modality", TG.modality), ("drug_class", TG.drugClass)):
+            if dp.get(key):
+                yield iri, pred, Literal(dp[key])
+        for key in ("code_names", "brand_names", "synonyms"):
+            for v in _values(dp.get(key)):
+                yield iri, SKOS.altLabel, Literal(v)
+        for a in d.get("acts_on", ()):
+            tgt = symbols.get(a["symbol"]) or target_iri(a["symbol"], None)
+            yield iri, TG.actsOn, tgt
+            yield iri, BIOLINK.affects, tgt
+            mech = URIRef(f"{iri}/mechanism/{quote(a['symbol'], safe='')}")
+            yield iri, TG.hasMechanism, mech
+            yield mech, RDF.type, TG.Mechanism
+            yield mech, TG.target, tgt
+            if a.get("action"):
+                yield mech, TG.actionType, Literal(a["action"])
+            for src in _values(a.get("sources")):
+                yield mech, DCTERMS.source, Literal(src)
+    for narrow, broad in broader:
+        yield condition_iri(narrow), TG.broader, condition_iri(broad)
+
+
+# -- sources of rows ------------------------------------------------------------------------------
+@dataclass
+class Rows:
+    """What an export needs: trial rows (streamed) and the reference entities."""
+
+    trials: Iterable[dict[str, Any]]
+    drugs: list[dict[str, Any]]
+    targets: list[dict[str, Any]]
+    families: list[dict[str, Any]]
+    broader: list[tuple[str, str]]
+    conditions: list[tuple[str, dict[str, Any]]]
+
+
+def _broader(data: ReferenceData) -> list[tuple[str, str]]:
+    return [(c.id, b) for c in data.conditions.values() for b in c.broader]
+
+
+def _conditions(data: ReferenceData) -> list[tuple[str, dict[str, Any]]]:
+    from trialgraph.graph.writer import condition_reference_props
+
+    return sorted(condition_reference_props(data).items())
+
+
+def rows_from_graph(gateway: Gateway, data: ReferenceData, page: int = 500) -> Rows:
+    def trials() -> Iterator[dict[str, Any]]:
+        after = ""
+        stmt = catalog.statement("export-trials")
+        while True:
+            batch = gateway.read(stmt, {"after": after, "page": page})
+            if not batch:
+                return
+            yield from batch
+            after = batch[-1]["nct_id"]
+
+    ref = gateway.read(catalog.statement("export-reference"))
+    drugs = [r for r in ref if r["kind"] == "drug"]
+    targets = [r for r in ref if r["kind"] == "target"]
+    families = [r for r in ref if r["kind"] == "family"]
+    return Rows(trials(), drugs, targets, families, _broader(data), _conditions(data))
+
+
+def rows_from_records(trials: Iterable[dict[str, Any]], data: ReferenceData) -> Rows:
+    """Rows straight from files (no database): trial rows plus the reference data."""
+    from trialgraph.graph.writer import reference_params
+
+    targets_params, drugs_params = reference_params(data)
+    return Rows(trials, drugs_params["drugs"], targets_params["targets"], targets_params["families"], _broader(data),
+                _conditions(data))
+
+
+def triples(rows: Rows) -> Iterator[Triple]:
+    yield from reference_triples(rows.drugs, rows.targets, rows.families, rows.broader, rows.conditions)
+    for row in rows.trials:
+        yield from trial_triples(row)
+
+
+# -- serialization ---------------------------------------------------------------------------------
+_NT_ESCAPE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _nt_term(term: URIRef | Literal) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    text = "".join(_NT_ESCAPE.get(ch, ch if ch >= " " else f"\\u{ord(ch):04X}") for ch in str(term))
+    if term.language:
+        return f'"{text}"@{term.language}'
+    if term.datatype and term.datatype != XSD.string:
+        return f'"{text}"^^<{term.datatype}>'
+    return f'"{text}"'
+
+
+def nt_line(s: URIRef, p: URIRef, o: URIRef | Literal) -> str:
+    return f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n"
+
+
+def write(triples_: Iterable[Triple], out: IO[str], fmt: str, chunk: int = 50_000,
+          progress: Callable[[int], None] | None = None) -> int:
+    """Serialize; N-Triples and Turtle stream in chunks. Returns the number of triples written
+    (duplicates included for the streamed formats: a triple may be stated by two trials)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown RDF format {fmt!r}; one of {', '.join(FORMATS)}")
+    n = 0
+    if fmt == "nt":
+        buf: list[str] = []
+        for s, p, o in triples_:
+            buf.append(nt_line(s, p, o))
+            n += 1
+            if len(buf) >= chunk:
+                out.write("".join(buf))
+                buf.clear()
+                if progress:
+                    progress(n)
+        out.write("".join(buf))
+        return n
+    if fmt == "turtle":
+        for prefix, ns in PREFIXES.items():
+            out.write(f"@prefix {prefix}: <{ns}> .\n")
+        out.write("\n")
+        g = _graph()
+        for t in triples_:
+            g.add(t)
+            n += 1
+            if len(g) >= chunk:
+                _flush_turtle(g, out)
+                g = _graph()
+                if progress:
+                    progress(n)
+        _flush_turtle(g, out)
+        return n
+    g = _graph()
+    for t in triples_:
+        g.add(t)
+    out.write(g.serialize(format="json-ld", context={k: str(v) for k, v in PREFIXES.items()}, indent=1))
+    return len(g)
+
+
+def _graph() -> Graph:
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True)
+    return g
+
+
+def _flush_turtle(g: Graph, out: IO[str]) -> None:
+    if not len(g):
+        return
+    text = g.serialize(format="turtle")
+    out.write("".join(line + "\n" for line in text.splitlines() if not line.startswith("@prefix")).lstrip("\n"))
+    out.write("\n")
