@@ -139,11 +139,11 @@ def merge(previous: Stored | dict[str, Any] | None, row: dict[str, Any]) -> Merg
 
     if isinstance(previous, Stored):
         old_props, old_structure = previous.props, previous.structure
-        old_lists = {"arms": [], "interventions": [], "conditions": [], "sponsors": [], "sites": []}
+        old_lists = {"arms": [], "interventions": [], "unresolved_drugs": [], "conditions": [], "sponsors": [], "sites": []}
         old_replace = dict.fromkeys(COMPONENTS, False)
     else:  # a row merged earlier in this batch
         old_props, old_structure = previous["props"], summary(previous)
-        old_lists = {k: previous[k] for k in ("arms", "interventions", "conditions", "sponsors", "sites")}
+        old_lists = {k: previous.get(k, []) for k in ("arms", "interventions", "unresolved_drugs", "conditions", "sponsors", "sites")}
         old_replace = dict(previous["replace"])
 
     old_primary = old_props.get("source_layout", "")
@@ -195,7 +195,7 @@ def merge(previous: Stored | dict[str, Any] | None, row: dict[str, Any]) -> Merg
         else:
             replace[c] = old_replace[c]
             chosen[c] = old_src
-            for k in ("arms", "interventions") if c == "arms" else (c,):
+            for k in ("arms", "interventions", "unresolved_drugs") if c == "arms" else (c,):
                 out[k] = old_lists[k]
             if has[c] and not agree(old_structure[c], new_structure[c]):
                 disagreements.append(Disagreement(nct, c, old_src, old_structure[c], layout, new_structure[c]))

@@ -201,6 +201,8 @@ def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
     for src in _values(p.get("sources")) or _values(p.get("source_layout")):
         layout, _, file = str(src).partition(":")  # the file's name only: no local paths in published data
         yield t, DCTERMS.source, Literal(f"{layout}:{PurePath(file).name}" if file else layout)
+    for nd in row.get("unresolved_drugs", ()):
+        yield from drug_triples({"drug_id": nd["drug_id"], "name": nd["name"], "resolved": False}, ())
     interventions = {i["intervention_id"]: i for i in row["interventions"]}
     drugs_of = {iid: i["drug_ids"] for iid, i in interventions.items()}
     for iid, i in interventions.items():
@@ -322,31 +324,38 @@ def reference_triples(drugs: Iterable[dict[str, Any]], targets: Iterable[dict[st
         for alias in _values(fp.get("aliases")):
             yield iri, SKOS.altLabel, Literal(alias)
     for d in drugs:
-        dp = d["props"]
-        iri = drug_iri(dp["drug_id"])
-        yield iri, RDF.type, SDO.Drug
-        yield iri, RDF.type, TG.Drug
-        yield iri, RDFS.label, Literal(dp.get("name") or dp["drug_id"])
-        for key, pred in (("modality", TG.modality), ("drug_class", TG.drugClass)):
-            if dp.get(key):
-                yield iri, pred, Literal(dp[key])
-        for key in ("code_names", "brand_names", "synonyms"):
-            for v in _values(dp.get(key)):
-                yield iri, SKOS.altLabel, Literal(v)
-        for a in d.get("acts_on", ()):
-            tgt = symbols.get(a["symbol"]) or target_iri(a["symbol"], None)
-            yield iri, TG.actsOn, tgt
-            yield iri, BIOLINK.affects, tgt
-            mech = URIRef(f"{iri}/mechanism/{quote(a['symbol'], safe='')}")
-            yield iri, TG.hasMechanism, mech
-            yield mech, RDF.type, TG.Mechanism
-            yield mech, TG.target, tgt
-            if a.get("action"):
-                yield mech, TG.actionType, Literal(a["action"])
-            for src in _values(a.get("sources")):
-                yield mech, DCTERMS.source, Literal(src)
+        yield from drug_triples(d["props"], d.get("acts_on", ()), symbols)
     for narrow, broad in broader:
         yield condition_iri(narrow), TG.broader, condition_iri(broad)
+
+
+def drug_triples(dp: dict[str, Any], acts_on: Iterable[dict[str, Any]],
+                 symbols: dict[str, URIRef] | None = None) -> Iterator[Triple]:
+    """A drug (reference or unresolved) and its mechanisms."""
+    symbols = symbols or {}
+    iri = drug_iri(dp["drug_id"])
+    yield iri, RDF.type, SDO.Drug
+    yield iri, RDF.type, TG.Drug
+    yield iri, RDFS.label, Literal(dp.get("name") or dp["drug_id"])
+    yield iri, TG.resolved, _lit(bool(dp.get("resolved", True)))
+    for key, pred in (("modality", TG.modality), ("drug_class", TG.drugClass)):
+        if dp.get(key):
+            yield iri, pred, Literal(dp[key])
+    for key in ("code_names", "brand_names", "synonyms"):
+        for v in _values(dp.get(key)):
+            yield iri, SKOS.altLabel, Literal(v)
+    for a in acts_on:
+        tgt = symbols.get(a["symbol"]) or target_iri(a["symbol"], None)
+        yield iri, TG.actsOn, tgt
+        yield iri, BIOLINK.affects, tgt
+        mech = URIRef(f"{iri}/mechanism/{quote(a['symbol'], safe='')}")
+        yield iri, TG.hasMechanism, mech
+        yield mech, RDF.type, TG.Mechanism
+        yield mech, TG.target, tgt
+        if a.get("action"):
+            yield mech, TG.actionType, Literal(a["action"])
+        for src in _values(a.get("sources")):
+            yield mech, DCTERMS.source, Literal(src)
 
 
 # -- sources of rows ------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.merge import Disagreement, Stored, merge
 from trialgraph.ontology.normalize import ResolvedTrial
 from trialgraph.ontology.reference import ReferenceData
-from trialgraph.ontology.resolve import sponsor_key
+from trialgraph.ontology.resolve import drug_key, sponsor_key
 from trialgraph.ontology.resolve import site_key as make_site_key
 from trialgraph.records import Age, Trial, TrialDate
 
@@ -50,6 +50,15 @@ def _props(label: str, values: dict[str, Any]) -> dict[str, Any]:
 
 def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+# Intervention types that give a drug (CT.gov's vocabulary); None: the source does not say.
+DRUG_LIKE_TYPES = frozenset({None, "DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT", "GENETIC"})
+
+
+def unresolved_drug_id(name: str) -> str:
+    """'JAB-21822' -> 'unresolved:jab21822': the same name written the same way gives one drug."""
+    return f"unresolved:{drug_key(name)}"
 
 
 def arm_id(nct_id: str, label: str) -> str:
@@ -137,13 +146,20 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
         },
     )
     interventions = []
+    unresolved_drugs: dict[str, dict[str, Any]] = {}
     for iv in t.interventions:
         res = rt.interventions[iv.name]
         iid = intervention_id(nct, iv.name)
+        drug_ids = list(res.drugs)
+        if res.unresolved and not res.placebo and iv.type in DRUG_LIKE_TYPES:
+            # a drug the reference data does not know is still a drug: kept, flagged unresolved
+            did = unresolved_drug_id(iv.name)
+            drug_ids = [did]
+            unresolved_drugs.setdefault(did, {"drug_id": did, "name": iv.name})
         interventions.append(
             {
                 "intervention_id": iid,
-                "drug_ids": list(res.drugs),
+                "drug_ids": drug_ids,
                 "props": _props(
                     "Intervention",
                     {
@@ -219,6 +235,7 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
     return {
         "nct_id": nct,
         "props": props,
+        "unresolved_drugs": list(unresolved_drugs.values()),
         "interventions": interventions,
         "arms": arms,
         "conditions": list(conditions.values()),
@@ -272,6 +289,7 @@ def reference_params(data: ReferenceData) -> tuple[dict[str, Any], dict[str, Any
                     "synonyms": list(d.synonyms),
                     "salts": list(d.salts),
                     "sources": list(d.sources),
+                    "resolved": True,
                 },
             ),
             "acts_on": [

@@ -188,10 +188,14 @@ class Resolver:
 
     # -- query parameters --------------------------------------------------------------------
     def drugs(self, name: str) -> tuple[str, ...]:
-        """Drug ids a user's name means: a name, code name, brand, salt or dosage-form spelling."""
+        """Drug ids a user's name means: a name, code name, brand, salt or dosage-form spelling in
+        the reference data; otherwise the unresolved drug trials name the same way ('JAB-21822')."""
         if (d := self.drug(name)) is not None:
             return (d,)
-        raise ResolutionError(f"unknown drug {name!r}: not a drug name, code name or brand in the reference data")
+        key = drug_key(name)
+        if not key:
+            raise ResolutionError(f"{name!r} is not a drug name: it has no letters or digits")
+        return (f"unresolved:{key}",)
 
     def entity(self, name: str) -> dict[str, str | None]:
         """What a user's name means as one graph entity, for the path query: a trial (NCT id),

@@ -142,7 +142,11 @@ def test_hostile_text_round_trips_and_changes_nothing_else(graph: Gateway) -> No
     assert [(r["title"], r["arm"], r["iv"], r["sp"], r["site"]) for r in got] == [(h,) * 5 for h in HOSTILE]
     counts = {r["label"]: r["count"] for r in graph.read(catalog.statement("count-labels"))}
     assert counts["Trial"] == len(HOSTILE)
-    assert counts["Drug"] == len(reference_data().drugs)  # nothing deleted by the injected text
+    # nothing deleted by the injected text: the reference drugs, plus each hostile name kept as an
+    # unresolved drug, stored exactly as written
+    assert counts["Drug"] == len(reference_data().drugs) + len(HOSTILE)
+    unresolved = graph.read("MATCH (d:Drug) WHERE d.resolved = false RETURN d.name AS name ORDER BY name")
+    assert sorted(r["name"] for r in unresolved) == sorted(HOSTILE)
 
 
 def test_a_failing_batch_writes_no_partial_trial(graph: Gateway) -> None:

@@ -5,7 +5,9 @@
 // conditions; sponsors; sites) that t.replace flags is replaced whole, so a reload of the
 // same record changes nothing and a changed record leaves nothing stale; a component not
 // flagged keeps what the graph has (it came from a higher-precedence rendering: graph/merge.py).
+// Drugs the reference data does not know are created once, flagged resolved = false.
 // $trials: [{nct_id, props, replace: {arms, conditions, sponsors, sites},
+//            unresolved_drugs: [{drug_id, name}],
 //            arms: [{arm_id, props, intervention_ids}],
 //            interventions: [{intervention_id, props, drug_ids}],
 //            conditions: [{condition_id, props, as_written, qualifiers}],
@@ -23,6 +25,9 @@ FOREACH (l IN [x IN links WHERE (type(x) = 'STUDIES' AND t.replace.conditions)
     OR (type(x) = 'SPONSORED_BY' AND t.replace.sponsors) OR (type(x) = 'HAS_SITE' AND t.replace.sites)] |
   DELETE l)
 SET tr = t.props
+FOREACH (nd IN t.unresolved_drugs |
+  MERGE (ud:Drug {drug_id: nd.drug_id})
+  ON CREATE SET ud.name = nd.name, ud.resolved = false)
 FOREACH (i IN t.interventions |
   MERGE (iv:Intervention {intervention_id: i.intervention_id})
   SET iv = i.props
