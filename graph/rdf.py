@@ -262,7 +262,7 @@ def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
         yield place, RDF.type, SDO.Place
         yield place, RDFS.label, Literal(xp.get("facility") or x["site_id"])
         for key, pred in (("city", SDO.addressLocality), ("state", SDO.addressRegion), ("zip", SDO.postalCode),
-                          ("country", SDO.addressCountry)):
+                          ("country", SDO.addressCountry), ("country_code", TG.countryCode)):
             if xp.get(key):
                 yield place, pred, Literal(xp[key])
         for key, pred in (("latitude", SDO.latitude), ("longitude", SDO.longitude)):

@@ -68,7 +68,7 @@ NODES: dict[str, NodeSpec] = {
         NodeSpec(
             "Site",
             "site_id",
-            ("site_id", "facility", "city", "state", "zip", "country", "latitude", "longitude"),
+            ("site_id", "facility", "city", "state", "zip", "country", "country_code", "latitude", "longitude"),
         ),
     )
 }

@@ -19,7 +19,7 @@ from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.merge import Disagreement, Stored, merge
 from trialgraph.ontology.normalize import ResolvedTrial
 from trialgraph.ontology.reference import ReferenceData
-from trialgraph.ontology.resolve import drug_key, sponsor_key
+from trialgraph.ontology.resolve import country_code, drug_key, sponsor_key
 from trialgraph.ontology.resolve import site_key as make_site_key
 from trialgraph.records import Age, Trial, TrialDate
 
@@ -226,6 +226,7 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
                         "state": s.state,
                         "zip": s.zip,
                         "country": s.country,
+                        "country_code": country_code(s.country),
                         "latitude": s.latitude,
                         "longitude": s.longitude,
                     },

@@ -232,16 +232,47 @@ class Resolver:
         return low.strip(), found
 
 
+def _singular(token: str) -> str:
+    """'biosciences' -> 'bioscience', 'sciences' -> 'science'; 'ss' endings and short words kept."""
+    return token[:-1] if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is")) else token
+
+
 def sponsor_key(name: str) -> str:
-    """'Shanghai Junshi Bioscience Co., Ltd.' -> 'shanghai junshi bioscience'."""
+    """'Shanghai Junshi Bioscience Co., Ltd.' and 'Shanghai Junshi Biosciences' ->
+    'shanghai junshi bioscience': case, punctuation, legal suffixes and plurals ignored."""
     toks = _tokens(name)
     while toks and toks[-1] in _LEGAL:
         toks.pop()
-    return " ".join(toks)
+    return " ".join(_singular(t) for t in toks)
+
+
+# Country names the registries write that ISO 3166 (pycountry) spells otherwise.
+_COUNTRY_ALIASES = {"turkey": "TR", "uk": "GB", "united kingdom": "GB", "korea south": "KR", "south korea": "KR",
+                    "macedonia": "MK", "swaziland": "SZ", "czech republic": "CZ"}
+
+
+@lru_cache(maxsize=4096)
+def country_code(country: str | None) -> str | None:
+    """ISO 3166-1 alpha-2 code of a country name ('China' -> 'CN'), from pycountry's copy of the
+    ISO 3166 tables (Debian iso-codes); None when unknown."""
+    if not country or not country.strip():
+        return None
+    import pycountry
+
+    alias = _COUNTRY_ALIASES.get(" ".join(_tokens(country)))
+    if alias:
+        return alias
+    try:
+        return pycountry.countries.lookup(country.strip()).alpha_2
+    except LookupError:
+        return None
 
 
 def site_key(facility: str, city: str | None, country: str | None) -> str:
-    return "|".join(" ".join(_tokens(x or "")) for x in (facility, city, country))
+    """Facility + city + country identify a site; the country by its ISO code when known, so
+    'Korea, Republic of' and 'South Korea' are one country."""
+    code = country_code(country)
+    return "|".join(" ".join(_tokens(x or "")) for x in (facility, city, code.lower() if code else country))
 
 
 @lru_cache(maxsize=1)

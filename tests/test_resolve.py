@@ -92,3 +92,18 @@ def test_every_reference_fact_cites_a_defined_source() -> None:
     cited |= {s for c in data.conditions.values() for s in c.sources}
     assert cited and cited <= set(data.sources)
     assert all(s.citation for s in data.sources.values())
+
+
+def test_sponsor_and_site_keys() -> None:
+    from trialgraph.ontology.resolve import country_code, site_key, sponsor_key
+
+    # the example: one sponsor
+    assert sponsor_key("Shanghai Junshi Bioscience Co., Ltd.") == sponsor_key("Shanghai Junshi Biosciences")
+    assert sponsor_key("Chinese Academy of Medical Sciences") == sponsor_key("Chinese academy of medical science")
+    assert sponsor_key("Akeso") != sponsor_key("Akesobio")
+    # ISO 3166-1 alpha-2 (pycountry's ISO tables)
+    assert [country_code(c) for c in ("China", "United States", "Korea, Republic of", "Türkiye", "Turkey", "Atlantis")] == [
+        "CN", "US", "KR", "TR", "TR", None,
+    ]
+    assert site_key("Seoul National University Hospital", "Seoul", "Korea, Republic of") == site_key(
+        "Seoul National University Hospital", "Seoul", "South Korea")
