@@ -29,7 +29,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PRECEDENCE = ("ctgov_api_v2", "ctgov_page", "ctgov_xml", "veeva", "medpath")
-COMPONENTS = ("arms", "conditions", "sponsors", "sites")
+# Structural components, each replaced whole, and the row lists that make each one up.
+PARTS = {
+    "arms": ("arms", "interventions", "unresolved_drugs"),
+    "conditions": ("conditions",),
+    "sponsors": ("sponsors",),
+    "sites": ("sites",),
+}
+COMPONENTS = tuple(PARTS)
 BOOKKEEPING = frozenset({"nct_id", "source_layout", "source_file", "sources", "field_sources", "disagreements"})
 
 
@@ -129,8 +136,7 @@ def merge(previous: Stored | dict[str, Any] | None, row: dict[str, Any]) -> Merg
     props = dict(row["props"])
     layout, file = props.pop("source_layout"), props.pop("source_file", None)
     new_source = f"{layout}:{file}" if file else layout
-    has = {c: bool(row[c]) for c in COMPONENTS}
-    has["arms"] = bool(row["arms"] or row["interventions"])
+    has = {c: any(row.get(k) for k in PARTS[c]) for c in COMPONENTS}
 
     if previous is None:
         out = {**row, "props": {**props, "source_layout": layout, "source_file": file, "sources": [new_source]}}
@@ -139,11 +145,11 @@ def merge(previous: Stored | dict[str, Any] | None, row: dict[str, Any]) -> Merg
 
     if isinstance(previous, Stored):
         old_props, old_structure = previous.props, previous.structure
-        old_lists = {"arms": [], "interventions": [], "unresolved_drugs": [], "conditions": [], "sponsors": [], "sites": []}
+        old_lists = {k: [] for keys in PARTS.values() for k in keys}
         old_replace = dict.fromkeys(COMPONENTS, False)
     else:  # a row merged earlier in this batch
         old_props, old_structure = previous["props"], summary(previous)
-        old_lists = {k: previous.get(k, []) for k in ("arms", "interventions", "unresolved_drugs", "conditions", "sponsors", "sites")}
+        old_lists = {k: previous.get(k, []) for keys in PARTS.values() for k in keys}
         old_replace = dict(previous["replace"])
 
     old_primary = old_props.get("source_layout", "")
@@ -195,7 +201,7 @@ def merge(previous: Stored | dict[str, Any] | None, row: dict[str, Any]) -> Merg
         else:
             replace[c] = old_replace[c]
             chosen[c] = old_src
-            for k in ("arms", "interventions", "unresolved_drugs") if c == "arms" else (c,):
+            for k in PARTS[c]:
                 out[k] = old_lists[k]
             if has[c] and not agree(old_structure[c], new_structure[c]):
                 disagreements.append(Disagreement(nct, c, old_src, old_structure[c], layout, new_structure[c]))

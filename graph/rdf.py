@@ -31,7 +31,6 @@ from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
-
 from trialgraph.graph import catalog
 from trialgraph.graph.gateway import Gateway
 from trialgraph.ontology.reference import ReferenceData
@@ -245,7 +244,9 @@ def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
             yield link, TG.asWritten, Literal(text)
         for q in _values(c.get("qualifiers")):
             yield link, TG.qualifier, Literal(q)
-        yield from condition_triples(cid, c.get("props") or {})
+        props = c.get("props") or {}
+        if not props.get("resolved"):  # reference conditions are stated once, by reference_triples
+            yield from condition_triples(cid, props)
         for did in all_drugs:
             yield drug_iri(did), BIOLINK.in_clinical_trials_for, cond
     for s in row["sponsors"]:

@@ -438,15 +438,16 @@ def demo() -> None:
         question, params = DEMO_QUESTION
         q = get("combination-therapies")
         rows = gw.read(q.cypher, resolve_params(q, params))
+        ttl, triples, conforms = export_demo_rdf(gw, s)
     click.echo(f"\n{question}\n(trialgraph query combination-therapies -p target=PD-1 -p condition=HCC)\n")
     click.echo(_render(rows, "table", ["nct_id", "arm", "drugs", "target_drugs", "phases", "status"]))
-    ttl = export_demo_rdf(s)
+    click.echo(f"\nexported {triples} triples; SHACL: {'conforms' if conforms else 'DOES NOT CONFORM'}")
     click.echo(f"\nThe graph as linked data: {ttl} (trialgraph export rdf; validate with trialgraph validate rdf {ttl})")
     if report.problems:
         sys.exit(1)
 
 
-def export_demo_rdf(s: Settings) -> Path:
+def export_demo_rdf(gw, s: Settings) -> tuple[Path, int, bool]:
     """The demo's RDF export: the whole graph as Turtle under TRIALGRAPH_HOME, SHACL-checked."""
     from trialgraph.graph import rdf
     from trialgraph.graph.validate import validate
@@ -454,11 +455,11 @@ def export_demo_rdf(s: Settings) -> Path:
 
     path = s.home / "exports" / "trialgraph.ttl"
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _gateway(s) as gw, path.open("w", encoding="utf-8") as out:
+    with path.open("w", encoding="utf-8") as out:
         n = rdf.write(rdf.triples(rdf.rows_from_graph(gw, reference_data())), out, "turtle")
     conforms, _ = validate(path, "turtle")
-    click.echo(f"\nexported {n} triples; SHACL: {'conforms' if conforms else 'DOES NOT CONFORM'}")
-    return path
+    return path, n, conforms
+
 
 
 if __name__ == "__main__":  # pragma: no cover
