@@ -9,16 +9,17 @@ skipped with the reason printed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from trialgraph.graph import catalog
 from trialgraph.graph.gateway import FalkorGateway, Gateway, Neo4jGateway
 from trialgraph.graph.localserver import HOST, LocalServer, free_port
+
 from trialgraph.settings import Neo4jSettings
 
 SEEDS = Path(__file__).resolve().parent.parent / "trialgraph" / "samples" / "seeds"
@@ -72,6 +73,28 @@ def neo4j_settings() -> Iterator[Neo4jSettings]:
     yield settings
     if container is not None:
         container.stop()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def loaded_local_graph(local_server: LocalServer):
+    """``with loaded_local_graph(name, *paths) as gw``: a fresh graph on the local server with the
+    schema and the given files loaded, emptied after; for module-scoped fixtures that many
+    read-only tests share."""
+    from trialgraph.pipeline import load
+
+    @contextlib.contextmanager
+    def loaded(name: str, *paths: Path) -> Iterator[Gateway]:
+        gw = FalkorGateway(HOST, local_server.status().port, f"{name}-{uuid.uuid4().hex[:8]}")
+        gw.ensure_schema()
+        try:
+            report = load(list(paths), gw)
+            assert report.ok, report.problems
+            yield gw
+        finally:
+            gw.write(catalog.statement("clear"))
+            gw.close()
+
+    return loaded
 
 
 @pytest.fixture(params=["falkordb", "neo4j"])

@@ -21,20 +21,17 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from trialgraph.graph.gateway import Gateway
+from trialgraph.queries import library as lib
 
 import trialgraph
 from trialgraph.cli import main
 from trialgraph.errors import QueryError
-from trialgraph.graph.gateway import FalkorGateway, Gateway
-from trialgraph.graph.localserver import HOST, LocalServer
-from trialgraph.pipeline import load
-from trialgraph.queries import library as lib
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,14 +39,9 @@ FIXTURES = ROOT / "tests" / "fixtures"
 
 
 @pytest.fixture(scope="module")
-def g(local_server: LocalServer, seeds_dir: Path) -> Iterator[Gateway]:
-    gw = FalkorGateway(HOST, local_server.status().port, f"queries-{uuid.uuid4().hex[:8]}")
-    gw.ensure_schema()
-    report = load([seeds_dir, FIXTURES / "ctgov", FIXTURES / "ctgov_xml"], gw)
-    assert report.ok, report.problems
-    yield gw
-    gw.write("MATCH (n) DETACH DELETE n")
-    gw.close()
+def g(loaded_local_graph, seeds_dir: Path) -> Iterator[Gateway]:
+    with loaded_local_graph("queries", seeds_dir, FIXTURES / "ctgov", FIXTURES / "ctgov_xml") as gw:
+        yield gw
 
 
 def q(gw: Gateway, name: str, **params: str) -> list[dict]:
@@ -228,3 +220,11 @@ def test_explain_prints_cypher_and_resolved_parameters() -> None:
     cypher, _, params = r.output.partition("// parameters, resolved:")
     assert "MATCH (t:Trial)" in cypher
     assert json.loads(params) == {"target": ["FLT1", "FLT4", "KDR"], "condition": ["MESH:D006528", "MESH:D008113"]}
+
+
+def test_every_library_query_runs_with_its_header_examples(g: Gateway) -> None:
+    # every .cypher file of the library runs on the local server, and its header's examples answer
+    for query in lib.library().values():
+        params = {p.name: p.example for p in query.params if p.example}
+        assert q(g, query.name, **params), f"{query.name} {params}: no rows"
+    assert len(lib.library()) == 15

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import io
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS
-
-from trialgraph.cli import main
 from trialgraph.graph import rdf
-from trialgraph.graph.gateway import FalkorGateway, Gateway
-from trialgraph.graph.localserver import HOST, LocalServer
+from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.nx import to_networkx, write_graphml
 from trialgraph.graph.validate import ontology, validate_graph
 from trialgraph.ontology.reference import reference_data
-from trialgraph.pipeline import LoadReport, load, trial_rows
 from trialgraph.queries import library as lib
+
+from trialgraph.cli import main
+from trialgraph.pipeline import LoadReport, trial_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "trialgraph" / "samples" / "seeds"
@@ -33,13 +31,9 @@ PREFIXES = "\n".join(f"PREFIX {k}: <{v}>" for k, v in rdf.PREFIXES.items())
 
 
 @pytest.fixture(scope="module")
-def g(local_server: LocalServer) -> Iterator[Gateway]:
-    gw = FalkorGateway(HOST, local_server.status().port, f"rdf-{uuid.uuid4().hex[:8]}")
-    gw.ensure_schema()
-    assert load([SEEDS], gw).ok
-    yield gw
-    gw.write("MATCH (n) DETACH DELETE n")
-    gw.close()
+def g(loaded_local_graph) -> Iterator[Gateway]:
+    with loaded_local_graph("rdf", SEEDS) as gw:
+        yield gw
 
 
 @pytest.fixture(scope="module")
