@@ -292,6 +292,76 @@ def query(name: str, params: tuple[str, ...], fmt: str, limit: int | None, expla
     click.echo(_render(rows, fmt, [c.name for c in q.columns]))
 
 
+# -- visual ---------------------------------------------------------------------------------
+@main.command()
+@click.argument("name", required=False)
+@click.option("-p", "--param", "params", multiple=True, help="A parameter of the query as key=value (repeatable).")
+@click.option("--trial", "nct_id", help="Draw one trial (with its sites) instead of a query's answer.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True, help="The HTML file to write.")
+@click.option("--limit", type=click.IntRange(min=1), default=25, show_default=True, help="Draw the entities of at most this many rows.")
+@click.option("--sites/--no-sites", default=None, help="Draw trial sites (default: only with --trial).")
+@click.option("--layout", type=click.Choice(["auto", "hierarchical", "forcedirected"]), default="auto", show_default=True,
+              help="auto: hierarchical, or force-directed when sites are drawn.")
+def viz(name: str | None, params: tuple[str, ...], nct_id: str | None, output: Path, limit: int, sites: bool | None,
+        layout: str) -> None:
+    """Draw a library query's answer (or one trial) as an interactive HTML page.
+
+    Uses the colors and captions of the Neo4j Browser style sheet; the page works offline.
+    Example: trialgraph viz combination-therapies -p target=PD-1 -p condition=HCC -o pd1-hcc.html
+    """
+    from trialgraph.graph import viz as gviz
+    from trialgraph.records import NCT_ID
+
+    if bool(name) == bool(nct_id):
+        raise click.UsageError("give either a query NAME or --trial NCTID")
+    with _gateway(_settings()) as gw:
+        if nct_id:
+            nct = nct_id.strip().upper()
+            if not NCT_ID.match(nct):
+                raise click.BadParameter(f"not an NCT id: {nct_id!r}", param_hint="--trial")
+            draw_sites = True if sites is None else sites
+            g, title = gviz.for_trial(gw, nct, sites=draw_sites), nct
+        else:
+            draw_sites = bool(sites)
+            g = gviz.for_query(gw, name, _parse_params(params), limit=limit, sites=draw_sites)
+            title = " ".join([name, *params])
+    if layout == "auto":
+        layout = "forcedirected" if draw_sites else "hierarchical"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(gviz.render(g, title, layout=layout), encoding="utf-8")
+    counts = ", ".join(f"{n} {label}" for label, n in g.counts().items())
+    click.echo(f"wrote {output}: {len(g.nodes)} nodes ({counts}), {len(g.relationships)} relationships")
+
+
+@main.command()
+@click.option("-o", "--output", "directory", type=click.Path(path_type=Path, file_okay=False),
+              help="Where to write the style sheet and guide (default: $TRIALGRAPH_HOME/browser).")
+@click.option("--serve", is_flag=True, help="Serve them on loopback for Neo4j Browser until Ctrl-C.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8002, show_default=True)
+def browser(directory: Path | None, serve: bool, port: int) -> None:
+    """Neo4j Browser style sheet (.grass) and guide (:play), and how to apply them."""
+    import time
+
+    from trialgraph.graph import guide
+
+    directory = directory or _settings().home / "browser"
+    for f in guide.write(directory):
+        click.echo(f"wrote {f}")
+    base = f"http://localhost:{port}"
+    click.echo("")
+    click.echo(guide.instructions(base))
+    if serve:
+        server = guide.serve(directory, port)
+        click.echo(f"serving {directory} on {base} (Ctrl-C to stop)")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
+
+
 # -- export / validate ----------------------------------------------------------------------
 def _export_rows(from_paths: tuple[Path, ...], stack):
     """Rows from files (--from) or from the configured graph."""
