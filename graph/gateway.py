@@ -35,6 +35,10 @@ class Gateway:
     def describe(self) -> str:
         raise NotImplementedError
 
+    def journal_key(self) -> str:
+        """Names this graph for the load journal (trialgraph/journal.py); no secrets in it."""
+        raise NotImplementedError
+
     def close(self) -> None:
         pass
 
@@ -61,6 +65,9 @@ class FalkorGateway(Gateway):
 
     def describe(self) -> str:
         return f"local server {self.host}:{self.port}, graph {self.graph_name!r}"
+
+    def journal_key(self) -> str:
+        return f"local-{self.graph_name}"  # the port may change between server starts; the data does not
 
     def _run(self, cypher: str, params: Mapping[str, Any] | None, read_only: bool) -> Rows:
         import redis
@@ -146,6 +153,12 @@ class Neo4jGateway(Gateway):
 
     def describe(self) -> str:
         return f"Neo4j {self.settings.uri}, database {self.settings.database!r}"
+
+    def journal_key(self) -> str:
+        import hashlib
+
+        where = hashlib.sha256(f"{self.settings.uri}|{self.settings.database}".encode()).hexdigest()[:12]
+        return f"neo4j-{self.settings.database}-{where}"
 
     def _run(self, cypher: str, params: Mapping[str, Any] | None, routing: str) -> Rows:
         import neo4j

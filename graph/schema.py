@@ -55,20 +55,20 @@ NODES: dict[str, NodeSpec] = {
             "Drug",
             "drug_id",
             ("drug_id", "name", "modality", "drug_class", "code_names", "brand_names", "synonyms", "salts", "sources",
-             "resolved"),
+             "resolved", "variant"),
         ),
         NodeSpec("Target", "symbol", ("symbol", "name", "aliases", "ncbi_gene", "uniprot", "hgnc_id", "sources")),
         NodeSpec("TargetFamily", "family_id", ("family_id", "name", "aliases", "sources")),
         NodeSpec(
             "Condition",
             "condition_id",
-            ("condition_id", "name", "mesh_id", "mesh_heading", "mondo_id", "synonyms", "resolved", "sources"),
+            ("condition_id", "name", "mesh_id", "mesh_heading", "mondo_id", "synonyms", "resolved", "sources", "variant"),
         ),
-        NodeSpec("Sponsor", "sponsor_id", ("sponsor_id", "name", "agency_class")),
+        NodeSpec("Sponsor", "sponsor_id", ("sponsor_id", "name", "agency_class", "variant")),
         NodeSpec(
             "Site",
             "site_id",
-            ("site_id", "facility", "city", "state", "zip", "country", "country_code", "latitude", "longitude"),
+            ("site_id", "facility", "city", "state", "zip", "country", "country_code", "latitude", "longitude", "variant"),
         ),
     )
 }

@@ -7,13 +7,13 @@ Only property names that graph/schema.py declares are ever written.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
 
-from trialgraph.errors import GraphError, GraphUnavailableError
 from trialgraph.graph import catalog, schema
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.merge import Disagreement, Stored, merge
@@ -21,6 +21,8 @@ from trialgraph.ontology.normalize import ResolvedTrial
 from trialgraph.ontology.reference import ReferenceData
 from trialgraph.ontology.resolve import country_code, drug_key, sponsor_key
 from trialgraph.ontology.resolve import site_key as make_site_key
+
+from trialgraph.errors import GraphError, GraphUnavailableError
 from trialgraph.records import Age, Trial, TrialDate
 
 log = logging.getLogger(__name__)
@@ -322,6 +324,14 @@ def condition_reference_props(data: ReferenceData) -> dict[str, dict[str, Any]]:
     }
 
 
+def variant(props: dict[str, Any]) -> str:
+    """Order-independent choice among spellings of one shared node: the most complete wins, then
+    the highest digest (any fixed tie-break would do; this one needs no state)."""
+    filled = sum(v is not None and v != [] for k, v in props.items() if k != "variant")
+    canonical = json.dumps({k: v for k, v in props.items() if k != "variant"}, sort_keys=True, default=str)
+    return f"{filled:03d}:{hashlib.sha1(canonical.encode()).hexdigest()[:16]}"
+
+
 @dataclass
 class WriteReport:
     trials_written: int = 0
@@ -342,6 +352,15 @@ class RowBuilder:
         for c in row["conditions"]:
             if c["condition_id"] in self._condition_props:
                 c["props"] = self._condition_props[c["condition_id"]]
+        # Sites, sponsors, text conditions and unresolved drugs are shared by trials that may spell
+        # them differently (a zip code with or without its suffix, a hyphen): each spelling carries
+        # a variant rank and the graph keeps the highest, so the result never depends on load order.
+        for kind in ("conditions", "sponsors", "sites"):
+            for x in row[kind]:
+                if x.get("props") is not None:
+                    x["props"] = {**x["props"], "variant": variant(x["props"])}
+        for d in row["unresolved_drugs"]:
+            d["variant"] = variant({"name": d["name"]})
         return row
 
 
@@ -375,11 +394,17 @@ class GraphWriter(RowBuilder):
             report.disagreements.extend(m.disagreements)
         return list(out.values())
 
-    def write(self, trials: Iterable[ResolvedTrial], report: WriteReport | None = None) -> WriteReport:
+    def write(self, trials: Iterable[ResolvedTrial], report: WriteReport | None = None,
+              on_commit: Callable[[list[ResolvedTrial], set[str]], None] | None = None) -> WriteReport:
+        """Write trials in batches, each batch one atomic statement: a trial lands whole or not at
+        all. A batch the graph refuses is retried trial by trial, so one bad trial is reported and
+        the others still land. ``on_commit(batch, failed_nct_ids)`` hears of each batch once the
+        graph has it."""
         report = report or WriteReport()
         stmt = catalog.statement("write-trials")
         for batch in batched(trials, self.batch_size):
             rows = self.merged_rows(batch, report)
+            failed_before = len(report.failed)
             try:
                 self.gateway.write(stmt, {"trials": rows})
                 report.trials_written += len(rows)
@@ -388,14 +413,16 @@ class GraphWriter(RowBuilder):
             except GraphError as e:
                 if len(rows) == 1:
                     report.failed.append((rows[0]["nct_id"], str(e)))
-                    continue
-                log.warning("a batch of %d trials failed (%s); writing them one by one", len(rows), e)
-                for row in rows:  # isolate the bad trial; the others still land whole
-                    try:
-                        self.gateway.write(stmt, {"trials": [row]})
-                        report.trials_written += 1
-                    except GraphUnavailableError:
-                        raise
-                    except GraphError as e2:
-                        report.failed.append((row["nct_id"], str(e2)))
+                else:
+                    log.warning("a batch of %d trials failed (%s); writing them one by one", len(rows), e)
+                    for row in rows:  # isolate the bad trial; the others still land whole
+                        try:
+                            self.gateway.write(stmt, {"trials": [row]})
+                            report.trials_written += 1
+                        except GraphUnavailableError:
+                            raise
+                        except GraphError as e2:
+                            report.failed.append((row["nct_id"], str(e2)))
+            if on_commit:
+                on_commit(batch, {nct for nct, _ in report.failed[failed_before:]})
         return report

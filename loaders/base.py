@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -198,11 +199,54 @@ def documents(path: Path) -> Iterator[tuple[str, Callable[[], str]]]:
         yield name, read
 
 
-def load_text(text: str, name: str) -> list[Trial]:
-    """Every trial of one document, or a LoaderError: a document is used whole or not at all."""
-    return list(detect(text, name).parse(text, name))
+def load_text(text: str, name: str, removed: dict[str, int] | None = None) -> list[Trial]:
+    """Every trial of one document, or a LoaderError: a document is used whole or not at all.
+
+    Control characters are removed from every text field here, at the boundary, and counted into
+    ``removed`` (``"NCT...: field" -> count``) for the caller to report."""
+    trials, found = strip_controls(list(detect(text, name).parse(text, name)), text)
+    if removed is not None:
+        removed.update(found)
+    return trials
 
 
 def load_file(path: Path) -> Iterator[Trial]:
     for name, read in documents(path):
         yield from load_text(read(), name)
+
+
+# -- the loader boundary: control characters ------------------------------------------------
+#: C0 controls but tab, line feed and carriage return; DEL; C1 controls. NUL cannot be stored by
+#: the local server, and none of them belongs in registry text.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Text that may hold one: the character itself, or a JSON / XML escape of one.
+_MAYBE_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\\u00[01][0-9a-fA-F]|\\u00[89][0-9a-fA-F]|\\u007[fF]|&#(x0*[0-9a-fA-F]{1,2}|0*\d{1,3});")
+
+
+def _clean(value: Any, path: str, removed: dict[str, int]) -> Any:
+    if isinstance(value, str):
+        cleaned, n = CONTROL.subn("", value)
+        if n:
+            removed[path] = removed.get(path, 0) + n
+        return cleaned
+    if isinstance(value, list | tuple):
+        return [_clean(v, f"{path}[{i}]", removed) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: _clean(v, f"{path}.{k}" if path else k, removed) for k, v in value.items()}
+    return value
+
+
+def strip_controls(trials: list[Trial], text: str) -> tuple[list[Trial], dict[str, int]]:
+    """The trials with control characters removed from every text field, and where they were
+    (``field path -> count``). Only documents that may hold one pay for the walk."""
+    if not _MAYBE_CONTROL.search(text):
+        return trials, {}
+    out, removed = [], {}
+    for t in trials:
+        found: dict[str, int] = {}
+        data = _clean(t.model_dump(), "", found)
+        if found:
+            t = Trial.model_validate(data)
+            removed.update({f"{t.nct_id}: {k}": v for k, v in found.items()})
+        out.append(t)
+    return out, removed

@@ -205,6 +205,8 @@ def study_to_trial(doc: Any, file: str, where: str = "") -> Trial:
     masking = s.get(*design_m, "designInfo", "maskingInfo", kind=dict, default={})
     info = s.get(*design_m, "designInfo", kind=dict, default={})
     enrollment = s.get(*design_m, "enrollmentInfo", kind=dict)
+    if enrollment is not None and enrollment.get("count") is not None:
+        s.get(*design_m, "enrollmentInfo", "count", kind=int)  # "forty" or 40.5 is named, not dropped
     sponsors_m = (*p, "sponsorCollaboratorsModule")
     sponsors = []
     if lead := s.text(*sponsors_m, "leadSponsor", "name"):

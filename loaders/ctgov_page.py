@@ -130,6 +130,9 @@ class _Page:
         arms = self._arms()
         sites = self._sites()
         results = tx.non_empty(self.body("Study Results"))
+        if "More Related Trials" not in self.sections:  # the page's last section, printed even when empty
+            raise LoaderError(f, "More Related Trials", "the page ends early (no 'More Related Trials' section, "
+                              "which closes every page): truncated?")
         return build_trial(
             f,
             nct_id=nct,

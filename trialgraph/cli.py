@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from importlib import resources
@@ -26,7 +27,13 @@ DEMO_QUESTION = ("Which PD-1 combinations are tested in hepatocellular carcinoma
 
 
 def _settings() -> Settings:
-    return Settings.from_env()
+    """Settings from the environment. The Neo4j password is never a command-line option: it comes
+    from NEO4J_PASSWORD, or, at a terminal, from a prompt that does not echo it."""
+    env = dict(os.environ)
+    if env.get("NEO4J_URI") and env.get("NEO4J_PASSWORD") is None and sys.stdin.isatty():
+        env["NEO4J_PASSWORD"] = click.prompt(f"Neo4j password for {env.get('NEO4J_USER', 'neo4j')} at {env['NEO4J_URI']}",
+                                             hide_input=True, err=True)
+    return Settings.from_env(env)
 
 
 def _gateway(settings: Settings):
@@ -72,6 +79,13 @@ class _Group(click.Group):
                 raise
             click.echo(f"error: {e}", err=True)
             sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as e:  # a bug: one line, not a traceback, unless --debug asks for it
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: internal error ({type(e).__name__}: {e}); rerun with --debug for the traceback", err=True)
+            sys.exit(3)
 
 
 @click.group(cls=_Group)
@@ -152,14 +166,19 @@ class _Progress:
               help="How many of the most frequent unresolved names to list.")
 def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | None, show_unresolved: int) -> None:
     """Load trial files or folders into the graph (layout detected from content)."""
+    from trialgraph.journal import Journal, journal_path
     from trialgraph.pipeline import load as run_load
 
     s = _settings()
     progress = _Progress()
     with _gateway(s) as gw:
-        report = run_load(list(paths), gw, batch_size or s.batch_size, progress=progress)
+        journal = Journal(journal_path(s.home, gw))
+        report = run_load(list(paths), gw, batch_size or s.batch_size, progress=progress, journal=journal)
         where = gw.describe()
     progress.done()
+    if report.documents_skipped:
+        click.echo(f"resumed an interrupted load: skipped {report.documents_skipped} document(s) "
+                   f"({report.trials_skipped} trial(s)) it had already committed")
     rejected = len(report.problems)
     click.echo(
         f"read {report.trials_parsed} trial record(s) from {report.files_read} file(s); wrote {report.trials_written} "
@@ -175,6 +194,8 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
         click.echo(f"disagreement: {d}", err=True)
     for p in report.problems:
         click.echo(f"rejected: {p}", err=True)
+    for p in report.warnings:
+        click.echo(f"warning: {p}", err=True)
     if report_file:
         report_file.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         click.echo(f"report written to {report_file}")
@@ -482,12 +503,15 @@ def db() -> None:
 def db_clear(yes: bool) -> None:
     """Empty the configured graph (every node and relationship)."""
     from trialgraph.graph import catalog
+    from trialgraph.journal import discard
 
-    with _gateway(_settings()) as gw:
+    s = _settings()
+    with _gateway(s) as gw:
         where = gw.describe()
         if not yes:
             raise click.UsageError(f"this empties {where}: run again with --yes")
         gw.write(catalog.statement("clear"))
+        discard(s.home, gw)  # an interrupted load of this graph has nothing left to resume
     click.echo(f"emptied {where}")
 
 

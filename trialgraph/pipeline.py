@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from trialgraph.errors import LoaderError
+from trialgraph.errors import GraphUnavailableError, LoaderError
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.merge import Disagreement
 from trialgraph.graph.writer import GraphWriter, RowBuilder, WriteReport
+from trialgraph.journal import Journal, digest
 from trialgraph.loaders import LoadProblem, documents, iter_files, load_text
 from trialgraph.ontology.normalize import Finding, ResolvedTrial, normalize
 from trialgraph.ontology.reference import reference_data
@@ -55,6 +56,9 @@ class LoadReport:
     unresolved: Unresolved = field(default_factory=Unresolved)
     renderings_merged: int = 0
     disagreements: list[Disagreement] = field(default_factory=list)
+    warnings: list[LoadProblem] = field(default_factory=list)  # loaded, but changed on the way (control characters)
+    documents_skipped: int = 0  # committed by an interrupted load (journal), not read again
+    trials_skipped: int = 0
 
     @property
     def ok(self) -> bool:
@@ -67,7 +71,9 @@ class LoadReport:
             "trials_read": self.trials_parsed,
             "trials_written": self.trials_written,
             "renderings_merged": self.renderings_merged,
+            "resumed": {"documents_skipped": self.documents_skipped, "trials_skipped": self.trials_skipped},
             "rejected": [{"file": p.file, "field": p.field, "message": p.message} for p in self.problems],
+            "warnings": [{"file": p.file, "field": p.field, "message": p.message} for p in self.warnings],
             "unresolved": self.unresolved.rows(),
             "disagreements": [
                 {"nct_id": d.nct_id, "field": d.field, "kept_layout": d.kept_layout, "kept": d.kept,
@@ -77,32 +83,80 @@ class LoadReport:
         }
 
 
+@dataclass
+class _Pending:
+    sha: str
+    remaining: int
+    nct_ids: list[str] = field(default_factory=list)
+    failed: bool = False  # a trial of it was refused: not journaled, so a rerun reports it again
+
+
+class _Documents:
+    """Reads the documents of the input, skipping those a journal says are committed, and tells
+    the journal when every trial of a document has been committed."""
+
+    def __init__(self, report: LoadReport, journal: Journal | None = None) -> None:
+        self.report = report
+        self.journal = journal
+        self.pending: dict[str, _Pending] = {}
+
+    def trials(self, paths: list[Path]) -> Iterator[Trial]:
+        try:
+            files = list(iter_files(paths))
+        except LoaderError as e:
+            self.report.problems.append(LoadProblem(e.file, e.field, e.message))
+            return
+        for path in files:
+            self.report.files_read += 1
+            try:
+                yield from self._file_trials(path)
+            except LoaderError as e:  # the file itself (not one document in it) could not be read
+                self.report.problems.append(LoadProblem(e.file, e.field, e.message))
+
+    def _file_trials(self, path: Path) -> Iterator[Trial]:
+        for name, read in documents(path):  # a document's trials all parse, or none is used
+            removed: dict[str, int] = {}
+            try:
+                text = read()
+                sha = digest(text) if self.journal else ""
+                if self.journal and self.journal.is_committed(name, sha):
+                    self.report.documents_skipped += 1
+                    self.report.trials_skipped += self.journal.committed[(name, sha)]
+                    continue
+                trials = load_text(text, name, removed)
+            except LoaderError as e:
+                self.report.problems.append(LoadProblem(e.file, e.field, e.message))
+                log.debug("skipped %s", name, exc_info=True)
+                continue
+            for where, n in removed.items():
+                nct, _, fld = where.partition(": ")
+                self.report.warnings.append(LoadProblem(name, fld, f"{nct}: removed {n} control character(s)"))
+            self.report.trials_parsed += len(trials)
+            if self.journal and trials:
+                self.pending[name] = _Pending(sha, len(trials))
+            yield from trials
+
+    def committed(self, batch: list[ResolvedTrial], failed: set[str]) -> None:
+        """The graph acknowledged ``batch``: journal the documents now wholly committed."""
+        if not self.journal:
+            return
+        for rt in batch:
+            name = rt.trial.source.file
+            p = self.pending.get(name)
+            if p is None:
+                continue
+            p.remaining -= 1
+            p.nct_ids.append(rt.trial.nct_id)
+            p.failed = p.failed or rt.trial.nct_id in failed
+            if p.remaining == 0:
+                if not p.failed:
+                    self.journal.record(name, p.sha, p.nct_ids)
+                del self.pending[name]
+
+
 def read_trials(paths: list[Path], report: LoadReport) -> Iterator[Trial]:
     """Every trial the files hold; a file that fails is reported and skipped."""
-    try:
-        files = list(iter_files(paths))
-    except LoaderError as e:
-        report.problems.append(LoadProblem(e.file, e.field, e.message))
-        return
-    for path in files:
-        report.files_read += 1
-        try:
-            yield from _document_trials(path, report)
-        except LoaderError as e:  # the file itself (not one document in it) could not be read
-            report.problems.append(LoadProblem(e.file, e.field, e.message))
-
-
-def _document_trials(path: Path, report: LoadReport) -> Iterator[Trial]:
-    """The trials of each document a file holds (itself, zip members, NDJSON lines), lazily."""
-    for name, read in documents(path):  # a document's trials all parse, or none is used
-        try:
-            trials = load_text(read(), name)
-        except LoaderError as e:
-            report.problems.append(LoadProblem(e.file, e.field, e.message))
-            log.debug("skipped %s", name, exc_info=True)
-            continue
-        report.trials_parsed += len(trials)
-        yield from trials
+    return _Documents(report).trials(paths)
 
 
 def resolved(trials: Iterator[Trial], resolver: Resolver, report: LoadReport,
@@ -117,13 +171,31 @@ def resolved(trials: Iterator[Trial], resolver: Resolver, report: LoadReport,
 
 
 def load(paths: list[Path], gateway: Gateway, batch_size: int = 100, resolver: Resolver | None = None,
-         progress: Callable[[int], None] | None = None) -> LoadReport:
-    """Load files into the graph. ``progress`` is called with the number of trials read so far."""
+         progress: Callable[[int], None] | None = None, journal: Journal | None = None) -> LoadReport:
+    """Load files into the graph. ``progress`` is called with the number of trials read so far.
+
+    With a ``journal`` (the CLI passes one), documents an interrupted load already committed are
+    skipped, each document is journaled once its trials are committed, and a load that runs to its
+    end removes the journal. If the graph goes away mid-load, the error says how to resume."""
     report = LoadReport()
     writer = GraphWriter(gateway, reference_data(), batch_size)
     writer.prepare()
-    trials = resolved(read_trials(paths, report), resolver or default_resolver(), report, progress)
-    written: WriteReport = writer.write(trials)
+    docs = _Documents(report, journal)
+    if journal:
+        journal.open(gateway)
+    trials = resolved(docs.trials(paths), resolver or default_resolver(), report, progress)
+    try:
+        written: WriteReport = writer.write(trials, on_commit=docs.committed)
+    except GraphUnavailableError as e:
+        if journal:
+            journal.close()
+            raise GraphUnavailableError(
+                f"{e}. What was committed is kept and journaled ({journal.path}): start the server again "
+                "(trialgraph server start) and rerun the same load to resume"
+            ) from e
+        raise
+    if journal:
+        journal.finish()
     report.trials_written = written.trials_written
     report.renderings_merged = written.renderings_merged
     report.disagreements = written.disagreements

@@ -27,7 +27,8 @@ FOREACH (l IN [x IN links WHERE (type(x) = 'STUDIES' AND t.replace.conditions)
 SET tr = t.props
 FOREACH (nd IN t.unresolved_drugs |
   MERGE (ud:Drug {drug_id: nd.drug_id})
-  ON CREATE SET ud.name = nd.name, ud.resolved = false)
+  SET ud += CASE WHEN ud.variant IS NULL OR nd.variant > ud.variant
+                 THEN {name: nd.name, resolved: false, variant: nd.variant} ELSE {} END)
 FOREACH (i IN t.interventions |
   MERGE (iv:Intervention {intervention_id: i.intervention_id})
   SET iv = i.props
@@ -44,16 +45,16 @@ FOREACH (a IN t.arms |
     MERGE (arm)-[:GIVES]->(given)))
 FOREACH (c IN t.conditions |
   MERGE (cond:Condition {condition_id: c.condition_id})
-  SET cond += c.props
+  SET cond += CASE WHEN cond.variant IS NULL OR c.props.variant > cond.variant THEN c.props ELSE {} END
   MERGE (tr)-[st:STUDIES]->(cond)
   SET st.as_written = c.as_written, st.qualifiers = c.qualifiers)
 FOREACH (s IN t.sponsors |
   MERGE (sp:Sponsor {sponsor_id: s.sponsor_id})
-  SET sp += s.props
+  SET sp += CASE WHEN sp.variant IS NULL OR s.props.variant > sp.variant THEN s.props ELSE {} END
   MERGE (tr)-[:SPONSORED_BY {role: s.role}]->(sp))
 FOREACH (x IN t.sites |
   MERGE (site:Site {site_id: x.site_id})
-  SET site += x.props
+  SET site += CASE WHEN site.variant IS NULL OR x.props.variant > site.variant THEN x.props ELSE {} END
   MERGE (tr)-[hs:HAS_SITE]->(site)
   SET hs.status = x.status)
 RETURN count(tr) AS trials
