@@ -199,12 +199,23 @@ def documents(path: Path) -> Iterator[tuple[str, Callable[[], str]]]:
         yield name, read
 
 
+def parse_with(loader: Loader, text: str, name: str) -> list[Trial]:
+    """One loader's records for one document. A value that fails validation anywhere in the
+    loader (a date that is not a date) is a LoaderError naming the field, like any other."""
+    try:
+        return list(loader.parse(text, name))
+    except ValidationError as e:
+        err = e.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or e.title
+        raise LoaderError(name, field, err["msg"]) from e
+
+
 def load_text(text: str, name: str, removed: dict[str, int] | None = None) -> list[Trial]:
     """Every trial of one document, or a LoaderError: a document is used whole or not at all.
 
     Control characters are removed from every text field here, at the boundary, and counted into
     ``removed`` (``"NCT...: field" -> count``) for the caller to report."""
-    trials, found = strip_controls(list(detect(text, name).parse(text, name)), text)
+    trials, found = strip_controls(parse_with(detect(text, name), text, name), text)
     if removed is not None:
         removed.update(found)
     return trials
