@@ -345,17 +345,20 @@ class RowBuilder:
 
     def __init__(self, data: ReferenceData) -> None:
         self.data = data
-        self._condition_props = condition_reference_props(data)
+        # reference conditions are the same for every trial: their variant is ranked once, here
+        self._condition_props = {cid: {**p, "variant": variant(p)} for cid, p in condition_reference_props(data).items()}
 
     def row(self, rt: ResolvedTrial) -> dict[str, Any]:
         row = trial_row(rt)
-        for c in row["conditions"]:
-            if c["condition_id"] in self._condition_props:
-                c["props"] = self._condition_props[c["condition_id"]]
         # Sites, sponsors, text conditions and unresolved drugs are shared by trials that may spell
         # them differently (a zip code with or without its suffix, a hyphen): each spelling carries
         # a variant rank and the graph keeps the highest, so the result never depends on load order.
-        for kind in ("conditions", "sponsors", "sites"):
+        for c in row["conditions"]:
+            if c["condition_id"] in self._condition_props:
+                c["props"] = self._condition_props[c["condition_id"]]
+            elif c.get("props") is not None:
+                c["props"] = {**c["props"], "variant": variant(c["props"])}
+        for kind in ("sponsors", "sites"):
             for x in row[kind]:
                 if x.get("props") is not None:
                     x["props"] = {**x["props"], "variant": variant(x["props"])}

@@ -70,14 +70,19 @@ def decode(data: bytes, name: str) -> str:
         ) from e
 
 
+def _named(e: ValidationError, file: str) -> LoaderError:
+    """A validation failure as a LoaderError naming the file and the field."""
+    err = e.errors()[0]
+    field = ".".join(str(p) for p in err["loc"]) or e.title
+    return LoaderError(file, field, err["msg"])
+
+
 def build_trial(file: str, **fields: object) -> Trial:
     """Validate fields into a Trial; a validation failure names the file and the field."""
     try:
         return Trial(**fields)  # type: ignore[arg-type]
     except ValidationError as e:
-        err = e.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or None
-        raise LoaderError(file, field, err["msg"]) from e
+        raise _named(e, file) from e
 
 
 def require(value: object, file: str, field: str, what: str = "missing") -> object:
@@ -199,23 +204,22 @@ def documents(path: Path) -> Iterator[tuple[str, Callable[[], str]]]:
         yield name, read
 
 
-def parse_with(loader: Loader, text: str, name: str) -> list[Trial]:
-    """One loader's records for one document. A value that fails validation anywhere in the
-    loader (a date that is not a date) is a LoaderError naming the field, like any other."""
+def parse_with(loader: Loader, text: str, name: str) -> tuple[list[Trial], dict[tuple[str, str], int]]:
+    """One loader's records for one document, control characters removed, and where they were
+    (``(nct_id, field) -> count``). A value that fails validation anywhere on the way (a date that
+    is not a date, in the loader or after cleaning) is a LoaderError naming the field."""
     try:
-        return list(loader.parse(text, name))
+        return strip_controls(list(loader.parse(text, name)), text)
     except ValidationError as e:
-        err = e.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or e.title
-        raise LoaderError(name, field, err["msg"]) from e
+        raise _named(e, name) from e
 
 
-def load_text(text: str, name: str, removed: dict[str, int] | None = None) -> list[Trial]:
+def load_text(text: str, name: str, removed: dict[tuple[str, str], int] | None = None) -> list[Trial]:
     """Every trial of one document, or a LoaderError: a document is used whole or not at all.
 
     Control characters are removed from every text field here, at the boundary, and counted into
-    ``removed`` (``"NCT...: field" -> count``) for the caller to report."""
-    trials, found = strip_controls(parse_with(detect(text, name), text, name), text)
+    ``removed`` for the caller to report."""
+    trials, found = parse_with(detect(text, name), text, name)
     if removed is not None:
         removed.update(found)
     return trials
@@ -247,9 +251,9 @@ def _clean(value: Any, path: str, removed: dict[str, int]) -> Any:
     return value
 
 
-def strip_controls(trials: list[Trial], text: str) -> tuple[list[Trial], dict[str, int]]:
+def strip_controls(trials: list[Trial], text: str) -> tuple[list[Trial], dict[tuple[str, str], int]]:
     """The trials with control characters removed from every text field, and where they were
-    (``field path -> count``). Only documents that may hold one pay for the walk."""
+    (``(nct_id, field path) -> count``). Only documents that may hold one pay for the walk."""
     if not _MAYBE_CONTROL.search(text):
         return trials, {}
     out, removed = [], {}
@@ -258,6 +262,6 @@ def strip_controls(trials: list[Trial], text: str) -> tuple[list[Trial], dict[st
         data = _clean(t.model_dump(), "", found)
         if found:
             t = Trial.model_validate(data)
-            removed.update({f"{t.nct_id}: {k}": v for k, v in found.items()})
+            removed.update({(t.nct_id, k): v for k, v in found.items()})
         out.append(t)
     return out, removed

@@ -78,7 +78,7 @@ def test_damaged_real_documents_are_parsed_or_rejected_by_name(text: str) -> Non
 def test_each_loader_alone_parses_or_names_the_document(k: int, text: str) -> None:
     loader = registry()[k]  # even a layout's parser given another layout's page fails cleanly
     try:
-        trials = base.parse_with(loader, text, "fuzz.txt")
+        trials, _ = base.parse_with(loader, text, "fuzz.txt")
     except LoaderError as e:
         assert e.file.startswith("fuzz.txt")
         return

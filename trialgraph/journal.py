@@ -99,8 +99,9 @@ class Journal:
             return False
         return True
 
-    def is_committed(self, document: str, sha: str) -> bool:
-        return (document, sha) in self.committed
+    def trials_committed(self, document: str, sha: str) -> int | None:
+        """How many trials of this document an interrupted load committed; None if it did not."""
+        return self.committed.get((document, sha))
 
     def record(self, document: str, sha: str, nct_ids: list[str]) -> None:
         self._append({"doc": document, "sha": sha, "nct_ids": nct_ids})

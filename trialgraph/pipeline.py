@@ -115,21 +115,20 @@ class _Documents:
 
     def _file_trials(self, path: Path) -> Iterator[Trial]:
         for name, read in documents(path):  # a document's trials all parse, or none is used
-            removed: dict[str, int] = {}
+            removed: dict[tuple[str, str], int] = {}
             try:
                 text = read()
                 sha = digest(text) if self.journal else ""
-                if self.journal and self.journal.is_committed(name, sha):
+                if self.journal and (done := self.journal.trials_committed(name, sha)) is not None:
                     self.report.documents_skipped += 1
-                    self.report.trials_skipped += self.journal.committed[(name, sha)]
+                    self.report.trials_skipped += done
                     continue
                 trials = load_text(text, name, removed)
             except LoaderError as e:
                 self.report.problems.append(LoadProblem(e.file, e.field, e.message))
                 log.debug("skipped %s", name, exc_info=True)
                 continue
-            for where, n in removed.items():
-                nct, _, fld = where.partition(": ")
+            for (nct, fld), n in removed.items():
                 self.report.warnings.append(LoadProblem(name, fld, f"{nct}: removed {n} control character(s)"))
             self.report.trials_parsed += len(trials)
             if self.journal and trials:
