@@ -32,6 +32,10 @@ class Gateway:
     def ensure_schema(self) -> None:
         raise NotImplementedError
 
+    def plan(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[str]:
+        """The engine's execution plan for a statement, one operator per line (nothing runs)."""
+        raise NotImplementedError
+
     def describe(self) -> str:
         raise NotImplementedError
 
@@ -89,6 +93,9 @@ class FalkorGateway(Gateway):
 
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> Rows:
         return self._run(cypher, params, read_only=False)
+
+    def plan(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[str]:
+        return str(self._graph.explain(cypher, dict(params or {}))).splitlines()
 
     def ensure_schema(self) -> None:
         import redis

@@ -149,10 +149,14 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
     )
     interventions = []
     unresolved_drugs: dict[str, dict[str, Any]] = {}
+    seen: set[str] = set()
     for iv in t.interventions:
         res = rt.interventions[iv.name]
         iid = intervention_id(nct, iv.name)
-        drug_ids = list(res.drugs)
+        if iid in seen:  # the same name listed twice is one intervention (its first listing)
+            continue
+        seen.add(iid)
+        drug_ids = list(dict.fromkeys(res.drugs))
         if res.unresolved and not res.placebo and iv.type in DRUG_LIKE_TYPES:
             # a drug the reference data does not know is still a drug: kept, flagged unresolved
             did = unresolved_drug_id(iv.name)
@@ -180,10 +184,13 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
     arms = []
     for arm in t.arms:
         aid = arm_id(nct, arm.label)
+        if aid in seen:  # the same label twice is one arm (its first listing)
+            continue
+        seen.add(aid)
         arms.append(
             {
                 "arm_id": aid,
-                "intervention_ids": [intervention_id(nct, name) for name in arm.interventions],
+                "intervention_ids": list(dict.fromkeys(intervention_id(nct, name) for name in arm.interventions)),
                 "props": _props(
                     "Arm",
                     {"arm_id": aid, "nct_id": nct, "label": arm.label, "type": arm.type, "description": arm.description},
@@ -380,10 +387,10 @@ class GraphWriter(RowBuilder):
         self.gateway.write(catalog.statement("write-targets"), targets)
         self.gateway.write(catalog.statement("write-drugs"), drugs)
 
-    def merged_rows(self, batch: list[ResolvedTrial], report: WriteReport) -> list[dict[str, Any]]:
+    def merged_rows(self, rows: list[dict[str, Any]], report: WriteReport) -> tuple[list[dict[str, Any]], set[str]]:
         """The batch's rows, each merged with the graph's copy of its trial and with other
-        renderings of the same trial in the batch (graph/merge.py)."""
-        rows = [self.row(rt) for rt in batch]
+        renderings of the same trial in the batch (graph/merge.py); and the ids of the trials
+        the graph already holds."""
         ids = sorted({r["nct_id"] for r in rows})
         stored = {r["nct_id"]: Stored.from_graph(r) for r in self.gateway.read(catalog.statement("read-trials"), {"nct_ids": ids})}
         out: dict[str, dict[str, Any]] = {}
@@ -395,37 +402,48 @@ class GraphWriter(RowBuilder):
             m = merge(previous, row)
             out[nct] = m.row
             report.disagreements.extend(m.disagreements)
-        return list(out.values())
+        return list(out.values()), set(stored)
 
-    def write(self, trials: Iterable[ResolvedTrial], report: WriteReport | None = None,
-              on_commit: Callable[[list[ResolvedTrial], set[str]], None] | None = None) -> WriteReport:
-        """Write trials in batches, each batch one atomic statement: a trial lands whole or not at
-        all. A batch the graph refuses is retried trial by trial, so one bad trial is reported and
-        the others still land. ``on_commit(batch, failed_nct_ids)`` hears of each batch once the
-        graph has it."""
+    def write(self, items: Iterable[tuple[str, dict[str, Any]]], report: WriteReport | None = None,
+              on_commit: Callable[[list[tuple[str, dict[str, Any]]], set[str]], None] | None = None) -> WriteReport:
+        """Write (document, row) items in batches. Trials the graph does not hold yet go in one
+        statement that creates them (write-new-trials); the others in one that merges and replaces
+        (write-trials). Each statement is atomic, so a trial lands whole or not at all. A statement
+        the graph refuses is retried trial by trial, so one bad trial is reported and the others
+        still land. ``on_commit(batch, failed_nct_ids)`` hears of each batch once the graph has it."""
         report = report or WriteReport()
-        stmt = catalog.statement("write-trials")
-        for batch in batched(trials, self.batch_size):
-            rows = self.merged_rows(batch, report)
+        merging, creating = catalog.statement("write-trials"), catalog.statement("write-new-trials")
+        for batch in batched(items, self.batch_size):
+            rows, stored = self.merged_rows([row for _, row in batch], report)
             failed_before = len(report.failed)
-            try:
-                self.gateway.write(stmt, {"trials": rows})
-                report.trials_written += len(rows)
-            except GraphUnavailableError:
-                raise
-            except GraphError as e:
-                if len(rows) == 1:
-                    report.failed.append((rows[0]["nct_id"], str(e)))
-                else:
-                    log.warning("a batch of %d trials failed (%s); writing them one by one", len(rows), e)
-                    for row in rows:  # isolate the bad trial; the others still land whole
-                        try:
-                            self.gateway.write(stmt, {"trials": [row]})
-                            report.trials_written += 1
-                        except GraphUnavailableError:
-                            raise
-                        except GraphError as e2:
-                            report.failed.append((row["nct_id"], str(e2)))
+            new = [r for r in rows if r["nct_id"] not in stored]
+            old = [r for r in rows if r["nct_id"] in stored]
+            for stmt, group in ((creating, new), (merging, old)):
+                if group:
+                    self._write(stmt, group, merging, report)
             if on_commit:
                 on_commit(batch, {nct for nct, _ in report.failed[failed_before:]})
         return report
+
+    def _write(self, stmt: str, rows: list[dict[str, Any]], merging: str, report: WriteReport) -> None:
+        try:
+            self.gateway.write(stmt, {"trials": rows})
+            report.trials_written += len(rows)
+            return
+        except GraphUnavailableError:
+            raise
+        except GraphError as e:
+            if len(rows) > 1:
+                log.warning("a batch of %d trials failed (%s); writing them one by one", len(rows), e)
+            error = e
+        if len(rows) == 1:
+            report.failed.append((rows[0]["nct_id"], str(error)))
+            return
+        for row in rows:  # isolate the bad trial; the others still land whole
+            try:
+                self.gateway.write(merging, {"trials": [row]})
+                report.trials_written += 1
+            except GraphUnavailableError:
+                raise
+            except GraphError as e2:
+                report.failed.append((row["nct_id"], str(e2)))

@@ -22,7 +22,6 @@ FORM_WORDS = frozenset(
     solution suspension infusion intravenous iv subcutaneous sc for powder concentrate
     hydrochloride hcl tosylate mesylate mesilate dimesylate malate maleate citrate sulfate
     sulphate besylate tartrate sodium potassium calcium acetate phosphate""".split()
-)
 PLACEBO_WORDS = frozenset({"placebo", "placebos", "dummy", "sham"})
 _COMBINATION = re.compile(
     r"\s+(?:combined\s+with|in\s+combination\s+with|combination\s+with|plus|and|with)\s+|\s*\+\s*|\s*/\s*",
@@ -32,15 +31,17 @@ _PAREN = re.compile(r"\s*[(\[]([^)\]]*)[)\]]\s*")
 _LEGAL = frozenset(
     """co ltd inc llc corp corporation company gmbh ag sa plc limited incorporated kg bv nv
     pty srl spa""".split()
-)
 
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
 def _tokens(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", _fold(text))
+    return _WORD.findall(_fold(text))
 
 
 def drug_key(text: str) -> str:
@@ -268,6 +269,7 @@ def country_code(country: str | None) -> str | None:
         return None
 
 
+@lru_cache(maxsize=65536)
 def site_key(facility: str, city: str | None, country: str | None) -> str:
     """Facility + city + country identify a site; the country by its ISO code when known, so
     'Korea, Republic of' and 'South Korea' are one country."""

@@ -9,6 +9,7 @@ anlotinib alone.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -89,7 +90,7 @@ def test_seed_graph_shape(seeded: Gateway) -> None:
 def _snapshot(gw: Gateway) -> tuple:
     nodes = gw.read("MATCH (n) RETURN labels(n)[0] AS l, properties(n) AS p")
     rels = gw.read("MATCH (a)-[r]->(b) RETURN type(r) AS t, properties(r) AS p, properties(a) AS a, properties(b) AS b")
-    key = lambda d: repr(sorted(d.items(), key=lambda kv: kv[0]))  # noqa: E731
+    key = lambda d: json.dumps(d, sort_keys=True, default=str)
     return sorted(key(n) for n in nodes), sorted(key(r) for r in rels)
 
 
@@ -107,7 +108,7 @@ def _trial(nct: str, title: str, **kw: object) -> Trial:
 def _write(gw: Gateway, *trials: Trial) -> None:
     writer = GraphWriter(gw, reference_data(), batch_size=10)
     writer.prepare()
-    writer.write(normalize(t, default_resolver()) for t in trials)
+    writer.write((t.nct_id, writer.row(normalize(t, default_resolver()))) for t in trials)
 
 
 HOSTILE = [
@@ -158,21 +159,20 @@ def test_a_failing_batch_writes_no_partial_trial(graph: Gateway) -> None:
     with pytest.raises(GraphError):
         graph.write(catalog.statement("write-trials"), {"trials": [good, bad]})
     assert graph.read("MATCH (n) WHERE n:Trial OR n:Arm RETURN count(n) AS n") == [{"n": 0}]
-    # The writer isolates the bad trial; the good one still lands whole.
+    # The writer isolates the bad trial; the good one still lands whole (both statements: the one
+    # for trials new to the graph, and the merging one).
     from trialgraph.graph.writer import GraphWriter
 
-    class _Writer(GraphWriter):
-        def row(self, rt):  # type: ignore[no-untyped-def]
-            return bad if rt.trial.nct_id == "NCT00000002" else good
-
-    writer = _Writer(graph, reference_data(), batch_size=10)
-    report = writer.write(
-        normalize(t, default_resolver()) for t in (_trial("NCT00000001", "good"), _trial("NCT00000002", "bad"))
-    )
-    assert report.trials_written == 1 and [n for n, _ in report.failed] == ["NCT00000002"]
-    assert graph.read("MATCH (t:Trial)-[:HAS_ARM]->(a:Arm) RETURN t.nct_id AS t, a.label AS a") == [
-        {"t": "NCT00000001", "a": "A"}
-    ]
+    for statement_kind in ("new", "merging"):
+        graph.write(catalog.statement("clear"))
+        if statement_kind == "merging":  # both trials already in the graph, so the writer merges
+            graph.write(catalog.statement("write-new-trials"), {"trials": [{**good, "arms": []}, {**bad, "props": {"nct_id": bad["nct_id"]}, "arms": []}]})
+        writer = GraphWriter(graph, reference_data(), batch_size=10)
+        report = writer.write([("good", good), ("bad", bad)])
+        assert report.trials_written == 1 and [n for n, _ in report.failed] == ["NCT00000002"], statement_kind
+        assert graph.read("MATCH (t:Trial)-[:HAS_ARM]->(a:Arm) RETURN t.nct_id AS t, a.label AS a") == [
+            {"t": "NCT00000001", "a": "A"}
+        ]
 
 
 def test_a_changed_record_leaves_nothing_stale(graph: Gateway) -> None:

@@ -224,20 +224,14 @@ def test_a_failure_mid_batch_leaves_no_partial_trial(fresh_graph: FalkorGateway,
     trials = list(resolved(read_trials([FIXTURES / "ctgov"], report), default_resolver(), report))[:6]
     writer = GraphWriter(fresh_graph, reference_data(), batch_size=6)
     writer.prepare()
-    real_row = writer.row
-    poisoned = trials[3].trial.nct_id
-
-    def row(rt):
-        r = real_row(rt)
-        if r["nct_id"] == poisoned:  # a value the graph refuses, after the batch's first trials were written
-            r["sites"][-1]["props"]["facility"] = {"not": {"a": "primitive"}}
-        return r
-
-    monkeypatch.setattr(writer, "row", row)
+    rows = [writer.row(rt) for rt in trials]
+    poisoned = rows[3]["nct_id"]
+    # a value the graph refuses, after the batch's first trials were written
+    rows[3]["sites"][-1]["props"]["facility"] = {"not": {"a": "primitive"}}
     statements: list[int] = []
     real_write = fresh_graph.write
     monkeypatch.setattr(fresh_graph, "write", lambda c, p=None: statements.append(len((p or {}).get("trials", []))) or real_write(c, p))
-    result = writer.write(trials)
+    result = writer.write([(r["nct_id"], r) for r in rows])
     assert statements[0] == 6 and statements[1:] == [1] * 6  # the batch failed whole, then one by one
     assert [n for n, _ in result.failed] == [poisoned] and result.trials_written == 5
     leftovers = fresh_graph.read("MATCH (n) WHERE n.nct_id = $n RETURN count(n) AS c", {"n": poisoned})

@@ -164,16 +164,21 @@ class _Progress:
               help="Also write the load report (counts, rejections, unresolved names, disagreements) as JSON.")
 @click.option("--unresolved", "show_unresolved", type=click.IntRange(min=0), default=20, show_default=True,
               help="How many of the most frequent unresolved names to list.")
-def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | None, show_unresolved: int) -> None:
+@click.option("--workers", type=click.IntRange(min=1), help="Processes that parse and normalize while the "
+              "writer writes (default: one per CPU, at most 8; inputs under 64 documents use one).")
+def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | None, show_unresolved: int,
+         workers: int | None) -> None:
     """Load trial files or folders into the graph (layout detected from content)."""
     from trialgraph.journal import Journal, journal_path
+    from trialgraph.pipeline import default_workers
     from trialgraph.pipeline import load as run_load
 
     s = _settings()
     progress = _Progress()
     with _gateway(s) as gw:
         journal = Journal(journal_path(s.home, gw))
-        report = run_load(list(paths), gw, batch_size or s.batch_size, progress=progress, journal=journal)
+        report = run_load(list(paths), gw, batch_size or s.batch_size, progress=progress, journal=journal,
+                          workers=workers or default_workers())
         where = gw.describe()
     progress.done()
     if report.documents_skipped:
@@ -243,6 +248,23 @@ def fetch(nct_ids: tuple[str, ...], output: Path, condition: str | None, interve
     if report.missing:
         click.echo(f"not found: {', '.join(report.missing)}", err=True)
         sys.exit(1)
+
+
+# -- synth ----------------------------------------------------------------------------------
+@main.command()
+@click.argument("n", type=click.IntRange(min=1))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="NDJSON file to write (one API v2-shaped study per line).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same registry.")
+def synth(n: int, output: Path, seed: int) -> None:
+    """Generate a synthetic registry of N studies (NCT9xxxxxxx ids) for benchmarks."""
+    from trialgraph.synth import write_file
+
+    shape = write_file(n, output, seed)
+    per = shape.per_trial()
+    click.echo(f"wrote {shape.trials} studies to {output}: {shape.arms} arms ({per['arms']:.2f}/trial), "
+               f"{shape.arm_interventions} arm-intervention links, {shape.site_links} site links "
+               f"({per['site_links']:.2f}/trial, largest trial {shape.max_sites})")
 
 
 # -- queries --------------------------------------------------------------------------------

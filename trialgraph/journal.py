@@ -104,12 +104,17 @@ class Journal:
         return self.committed.get((document, sha))
 
     def record(self, document: str, sha: str, nct_ids: list[str]) -> None:
-        self._append({"doc": document, "sha": sha, "nct_ids": nct_ids})
+        """Note a committed document; durable at the next ``sync`` (once per committed batch: a
+        crash before it only makes a rerun write those documents again, which changes nothing)."""
+        self._file.write(json.dumps({"doc": document, "sha": sha, "nct_ids": nct_ids}, ensure_ascii=False) + "\n")
+
+    def sync(self) -> None:
+        self._file.flush()
+        os.fsync(self._file.fileno())
 
     def _append(self, entry: dict[str, Any]) -> None:
         self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
-        self._file.flush()
-        os.fsync(self._file.fileno())
+        self.sync()
 
     def close(self) -> None:
         if self._file is not None:

@@ -5,9 +5,15 @@ Bad files are collected as problems and reported at the end; the good ones still
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections import Counter
+import multiprocessing
+import os
+import signal
+import sys
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,23 +90,83 @@ class LoadReport:
 
 
 @dataclass
-class _Pending:
+class Built:
+    """One document, parsed, normalized and turned into graph rows (what a worker sends back)."""
+
+    document: str
     sha: str
-    remaining: int
-    nct_ids: list[str] = field(default_factory=list)
-    failed: bool = False  # a trial of it was refused: not journaled, so a rerun reports it again
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[LoadProblem] = field(default_factory=list)
+    problem: LoadProblem | None = None
+
+
+class Builder:
+    """Document text -> typed records -> resolved entities -> rows. The same in every process."""
+
+    def __init__(self, resolver: Resolver | None = None) -> None:
+        self.resolver = resolver or default_resolver()
+        self.rows = RowBuilder(reference_data())
+
+    def trials(self, name: str, text: str, sha: str = "") -> tuple[Built, list[ResolvedTrial]]:
+        removed: dict[tuple[str, str], int] = {}
+        built = Built(name, sha)
+        try:
+            trials = load_text(text, name, removed)
+        except LoaderError as e:
+            built.problem = LoadProblem(e.file, e.field, e.message)
+            log.debug("skipped %s", name, exc_info=True)
+            return built, []
+        built.warnings = [LoadProblem(name, fld, f"{nct}: removed {n} control character(s)") for (nct, fld), n in removed.items()]
+        resolved = [normalize(t, self.resolver) for t in trials]
+        for rt in resolved:
+            built.findings.extend(rt.findings)
+        return built, resolved
+
+    def build(self, name: str, text: str, sha: str = "") -> Built:
+        built, resolved = self.trials(name, text, sha)
+        built.rows = [self.rows.row(rt) for rt in resolved]
+        return built
+
+    def build_many(self, docs: list[tuple[str, str, str]]) -> list[Built]:
+        return [self.build(*d) for d in docs]
+
+
+_WORKER: Builder | None = None
+
+
+def _worker_init(resolver: Resolver | None, parent: int) -> None:
+    """A worker ends with the loader: killed (Linux: the parent-death signal), or interrupted
+    (Ctrl-C reaches the loader, which stops the pool; workers ignore it)."""
+    global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the loader died before the line above
+        os._exit(1)
+    _WORKER = Builder(resolver)
+
+
+def _worker_build(docs: list[tuple[str, str, str]]) -> list[Built]:
+    assert _WORKER is not None
+    return _WORKER.build_many(docs)
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
 
 
 class _Documents:
-    """Reads the documents of the input, skipping those a journal says are committed, and tells
-    the journal when every trial of a document has been committed."""
+    """Reads the documents of the input, skipping those a journal says are committed."""
 
     def __init__(self, report: LoadReport, journal: Journal | None = None) -> None:
         self.report = report
         self.journal = journal
-        self.pending: dict[str, _Pending] = {}
 
-    def trials(self, paths: list[Path]) -> Iterator[Trial]:
+    def texts(self, paths: list[Path]) -> Iterator[tuple[str, str, str]]:
+        """(document name, text, digest) of each document to read; unreadable ones are reported."""
         try:
             files = list(iter_files(paths))
         except LoaderError as e:
@@ -109,48 +175,73 @@ class _Documents:
         for path in files:
             self.report.files_read += 1
             try:
-                yield from self._file_trials(path)
+                for name, read in documents(path):
+                    try:
+                        text = read()
+                    except LoaderError as e:
+                        self.report.problems.append(LoadProblem(e.file, e.field, e.message))
+                        continue
+                    sha = digest(text) if self.journal else ""
+                    if self.journal and (done := self.journal.trials_committed(name, sha)) is not None:
+                        self.report.documents_skipped += 1
+                        self.report.trials_skipped += done
+                        continue
+                    yield name, text, sha
             except LoaderError as e:  # the file itself (not one document in it) could not be read
                 self.report.problems.append(LoadProblem(e.file, e.field, e.message))
 
-    def _file_trials(self, path: Path) -> Iterator[Trial]:
-        for name, read in documents(path):  # a document's trials all parse, or none is used
-            removed: dict[tuple[str, str], int] = {}
-            try:
-                text = read()
-                sha = digest(text) if self.journal else ""
-                if self.journal and (done := self.journal.trials_committed(name, sha)) is not None:
-                    self.report.documents_skipped += 1
-                    self.report.trials_skipped += done
-                    continue
-                trials = load_text(text, name, removed)
-            except LoaderError as e:
-                self.report.problems.append(LoadProblem(e.file, e.field, e.message))
-                log.debug("skipped %s", name, exc_info=True)
-                continue
-            for (nct, fld), n in removed.items():
-                self.report.warnings.append(LoadProblem(name, fld, f"{nct}: removed {n} control character(s)"))
-            self.report.trials_parsed += len(trials)
-            if self.journal and trials:
-                self.pending[name] = _Pending(sha, len(trials))
-            yield from trials
+    def trials(self, paths: list[Path]) -> Iterator[Trial]:
+        builder = Builder()
+        for name, text, sha in self.texts(paths):
+            built, resolved = builder.trials(name, text, sha)
+            self._account(built)
+            self.report.trials_parsed += len(resolved)
+            for rt in resolved:
+                yield rt.trial
 
-    def committed(self, batch: list[ResolvedTrial], failed: set[str]) -> None:
-        """The graph acknowledged ``batch``: journal the documents now wholly committed."""
-        if not self.journal:
+    def _account(self, built: Built) -> None:
+        if built.problem:
+            self.report.problems.append(built.problem)
+        self.report.warnings.extend(built.warnings)
+        for f in built.findings:
+            self.report.unresolved.add(f)
+
+    def built(self, paths: list[Path], resolver: Resolver | None = None, workers: int = 1,
+              chunk: int = 64) -> Iterator[Built]:
+        """Each document built, in input order. With workers > 1, parsing, normalization and row
+        building run in that many processes while the caller writes; at most a few chunks per
+        worker are in flight, so memory stays flat at any input size."""
+        texts = self.texts(paths)
+        first = list(itertools.islice(texts, chunk))
+        if workers <= 1 or len(first) < chunk:  # small inputs are not worth starting processes for
+            builder = Builder(resolver)
+            for doc in itertools.chain(first, texts):
+                yield self._counted(builder.build(*doc))
             return
-        for rt in batch:
-            name = rt.trial.source.file
-            p = self.pending.get(name)
-            if p is None:
-                continue
-            p.remaining -= 1
-            p.nct_ids.append(rt.trial.nct_id)
-            p.failed = p.failed or rt.trial.nct_id in failed
-            if p.remaining == 0:
-                if not p.failed:
-                    self.journal.record(name, p.sha, p.nct_ids)
-                del self.pending[name]
+        ctx = multiprocessing.get_context("spawn")  # no inherited sockets or locks
+        pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(resolver, os.getpid()))
+        try:
+            pending: deque = deque()
+            chunks = itertools.chain([first], iter(lambda: list(itertools.islice(texts, chunk)), []))
+            for docs in chunks:
+                pending.append(pool.submit(_worker_build, docs))
+                while len(pending) > 3 * workers:
+                    yield from (self._counted(b) for b in pending.popleft().result())
+            while pending:
+                yield from (self._counted(b) for b in pending.popleft().result())
+        finally:  # also when the writer stops early (the graph went away, Ctrl-C)
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def _counted(self, built: Built) -> Built:
+        self._account(built)
+        self.report.trials_parsed += len(built.rows)
+        return built
+
+
+def built_documents(paths: list[Path], report: LoadReport, resolver: Resolver | None = None,
+                    workers: int = 1) -> Iterator[Built]:
+    """Each document parsed, normalized and turned into rows, without a database."""
+    return _Documents(report).built(paths, resolver, workers)
 
 
 def read_trials(paths: list[Path], report: LoadReport) -> Iterator[Trial]:
@@ -169,22 +260,60 @@ def resolved(trials: Iterator[Trial], resolver: Resolver, report: LoadReport,
         yield rt
 
 
+class _Commits:
+    """Tells the journal when every trial of a document has been committed (once per batch)."""
+
+    def __init__(self, journal: Journal | None) -> None:
+        self.journal = journal
+        self.pending: dict[str, list[Any]] = {}  # document -> [sha, remaining, nct_ids, failed]
+
+    def items(self, built: Iterator[Built], progress: Callable[[int], None] | None) -> Iterator[tuple[str, dict[str, Any]]]:
+        n = 0
+        for b in built:
+            if self.journal and b.rows:
+                self.pending[b.document] = [b.sha, len(b.rows), [], False]
+            for row in b.rows:
+                n += 1
+                if progress:
+                    progress(n)
+                yield b.document, row
+
+    def committed(self, batch: list[tuple[str, dict[str, Any]]], failed: set[str]) -> None:
+        if not self.journal:
+            return
+        for document, row in batch:
+            p = self.pending.get(document)
+            if p is None:
+                continue
+            p[1] -= 1
+            p[2].append(row["nct_id"])
+            p[3] = p[3] or row["nct_id"] in failed
+            if p[1] == 0:
+                if not p[3]:  # a document with a refused trial is not journaled: a rerun reports it again
+                    self.journal.record(document, p[0], p[2])
+                del self.pending[document]
+        self.journal.sync()
+
+
 def load(paths: list[Path], gateway: Gateway, batch_size: int = 100, resolver: Resolver | None = None,
-         progress: Callable[[int], None] | None = None, journal: Journal | None = None) -> LoadReport:
+         progress: Callable[[int], None] | None = None, journal: Journal | None = None,
+         workers: int = 1) -> LoadReport:
     """Load files into the graph. ``progress`` is called with the number of trials read so far.
 
     With a ``journal`` (the CLI passes one), documents an interrupted load already committed are
     skipped, each document is journaled once its trials are committed, and a load that runs to its
-    end removes the journal. If the graph goes away mid-load, the error says how to resume."""
+    end removes the journal. If the graph goes away mid-load, the error says how to resume.
+    ``workers`` processes parse and normalize while this one writes."""
     report = LoadReport()
     writer = GraphWriter(gateway, reference_data(), batch_size)
     writer.prepare()
     docs = _Documents(report, journal)
+    commits = _Commits(journal)
     if journal:
         journal.open(gateway)
-    trials = resolved(docs.trials(paths), resolver or default_resolver(), report, progress)
+    items = commits.items(docs.built(paths, resolver, workers), progress)
     try:
-        written: WriteReport = writer.write(trials, on_commit=docs.committed)
+        written: WriteReport = writer.write(items, on_commit=commits.committed)
     except GraphUnavailableError as e:
         if journal:
             journal.close()
@@ -209,6 +338,6 @@ def trial_rows(paths: list[Path], report: LoadReport, resolver: Resolver | None 
     needs the graph: load them, then export from it)."""
     from trialgraph.graph.merge import merge
 
-    builder = RowBuilder(reference_data())
-    for rt in resolved(read_trials(paths, report), resolver or default_resolver(), report):
-        yield merge(None, builder.row(rt)).row
+    for built in _Documents(report).built(paths, resolver):
+        for row in built.rows:
+            yield merge(None, row).row

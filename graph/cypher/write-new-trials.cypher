@@ -1,0 +1,45 @@
+// Write a batch of trials the graph does not hold yet (the writer has just read which ones it
+// holds): the same rows and the same result as write-trials, without its search for what a
+// trial already owns, so a first load of the registry does not pay for it. Trials, arms,
+// interventions and their relationships are created; shared nodes (drugs, conditions,
+// sponsors, sites) are merged, keeping the most complete spelling (its variant rank).
+// One statement, so on both engines the batch is atomic.
+// $trials: [{nct_id, props, unresolved_drugs: [{drug_id, name, variant}],
+//            arms: [{arm_id, props, intervention_ids}],
+//            interventions: [{intervention_id, props, drug_ids}],
+//            conditions: [{condition_id, props, as_written, qualifiers}],
+//            sponsors: [{sponsor_id, props, role}], sites: [{site_id, props, status}]}]
+UNWIND $trials AS t
+CREATE (tr:Trial)
+SET tr = t.props
+FOREACH (nd IN t.unresolved_drugs |
+  MERGE (ud:Drug {drug_id: nd.drug_id})
+  SET ud += CASE WHEN ud.variant IS NULL OR nd.variant > ud.variant
+                 THEN {name: nd.name, resolved: false, variant: nd.variant} ELSE {} END)
+FOREACH (i IN t.interventions |
+  CREATE (iv:Intervention)
+  SET iv = i.props
+  CREATE (tr)-[:HAS_INTERVENTION]->(iv)
+  FOREACH (did IN i.drug_ids |
+    MERGE (dr:Drug {drug_id: did})
+    CREATE (iv)-[:USES_DRUG]->(dr)))
+FOREACH (a IN t.arms |
+  CREATE (arm:Arm)
+  SET arm = a.props
+  CREATE (tr)-[:HAS_ARM]->(arm)
+  FOREACH (iid IN a.intervention_ids |
+    MERGE (given:Intervention {intervention_id: iid})
+    CREATE (arm)-[:GIVES]->(given)))
+FOREACH (c IN t.conditions |
+  MERGE (cond:Condition {condition_id: c.condition_id})
+  SET cond += CASE WHEN cond.variant IS NULL OR c.props.variant > cond.variant THEN c.props ELSE {} END
+  CREATE (tr)-[:STUDIES {as_written: c.as_written, qualifiers: c.qualifiers}]->(cond))
+FOREACH (s IN t.sponsors |
+  MERGE (sp:Sponsor {sponsor_id: s.sponsor_id})
+  SET sp += CASE WHEN sp.variant IS NULL OR s.props.variant > sp.variant THEN s.props ELSE {} END
+  MERGE (tr)-[:SPONSORED_BY {role: s.role}]->(sp))
+FOREACH (x IN t.sites |
+  MERGE (site:Site {site_id: x.site_id})
+  SET site += CASE WHEN site.variant IS NULL OR x.props.variant > site.variant THEN x.props ELSE {} END
+  CREATE (tr)-[:HAS_SITE {status: x.status}]->(site))
+RETURN count(tr) AS trials
