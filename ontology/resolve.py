@@ -22,6 +22,7 @@ FORM_WORDS = frozenset(
     solution suspension infusion intravenous iv subcutaneous sc for powder concentrate
     hydrochloride hcl tosylate mesylate mesilate dimesylate malate maleate citrate sulfate
     sulphate besylate tartrate sodium potassium calcium acetate phosphate""".split()
+)
 PLACEBO_WORDS = frozenset({"placebo", "placebos", "dummy", "sham"})
 _COMBINATION = re.compile(
     r"\s+(?:combined\s+with|in\s+combination\s+with|combination\s+with|plus|and|with)\s+|\s*\+\s*|\s*/\s*",
@@ -31,6 +32,7 @@ _PAREN = re.compile(r"\s*[(\[]([^)\]]*)[)\]]\s*")
 _LEGAL = frozenset(
     """co ltd inc llc corp corporation company gmbh ag sa plc limited incorporated kg bv nv
     pty srl spa""".split()
+)
 
 
 def _fold(text: str) -> str:
