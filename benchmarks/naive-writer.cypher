@@ -16,16 +16,16 @@ MERGE (n:Sponsor {sponsor_id: $key}) SET n += $props;
 // node:Site
 MERGE (n:Site {site_id: $key}) SET n += $props;
 // rel:HAS_ARM
-MATCH (a:Trial {nct_id: $from}), (b:Arm {arm_id: $to}) MERGE (a)-[r:HAS_ARM]->(b) SET r += $props;
+MATCH (a:Trial {nct_id: $from}) MATCH (b:Arm {arm_id: $to}) MERGE (a)-[r:HAS_ARM]->(b) SET r += $props;
 // rel:HAS_INTERVENTION
-MATCH (a:Trial {nct_id: $from}), (b:Intervention {intervention_id: $to}) MERGE (a)-[r:HAS_INTERVENTION]->(b) SET r += $props;
+MATCH (a:Trial {nct_id: $from}) MATCH (b:Intervention {intervention_id: $to}) MERGE (a)-[r:HAS_INTERVENTION]->(b) SET r += $props;
 // rel:GIVES
-MATCH (a:Arm {arm_id: $from}), (b:Intervention {intervention_id: $to}) MERGE (a)-[r:GIVES]->(b) SET r += $props;
+MATCH (a:Arm {arm_id: $from}) MATCH (b:Intervention {intervention_id: $to}) MERGE (a)-[r:GIVES]->(b) SET r += $props;
 // rel:USES_DRUG
-MATCH (a:Intervention {intervention_id: $from}), (b:Drug {drug_id: $to}) MERGE (a)-[r:USES_DRUG]->(b) SET r += $props;
+MATCH (a:Intervention {intervention_id: $from}) MATCH (b:Drug {drug_id: $to}) MERGE (a)-[r:USES_DRUG]->(b) SET r += $props;
 // rel:STUDIES
-MATCH (a:Trial {nct_id: $from}), (b:Condition {condition_id: $to}) MERGE (a)-[r:STUDIES]->(b) SET r += $props;
+MATCH (a:Trial {nct_id: $from}) MATCH (b:Condition {condition_id: $to}) MERGE (a)-[r:STUDIES]->(b) SET r += $props;
 // rel:SPONSORED_BY
-MATCH (a:Trial {nct_id: $from}), (b:Sponsor {sponsor_id: $to}) MERGE (a)-[r:SPONSORED_BY]->(b) SET r += $props;
+MATCH (a:Trial {nct_id: $from}) MATCH (b:Sponsor {sponsor_id: $to}) MERGE (a)-[r:SPONSORED_BY]->(b) SET r += $props;
 // rel:HAS_SITE
-MATCH (a:Trial {nct_id: $from}), (b:Site {site_id: $to}) MERGE (a)-[r:HAS_SITE]->(b) SET r += $props;
+MATCH (a:Trial {nct_id: $from}) MATCH (b:Site {site_id: $to}) MERGE (a)-[r:HAS_SITE]->(b) SET r += $props;

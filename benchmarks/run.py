@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import random
@@ -164,8 +165,9 @@ def rows_of(path: Path, n: int) -> list[dict[str, Any]]:
 
 
 def pct(values: list[float], p: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least p% of the values at or below it."""
     values = sorted(values)
-    return values[min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))]
+    return values[max(0, math.ceil(p / 100 * len(values)) - 1)]
 
 
 def query_params(path: Path, sample: int = 2000, seed: int = 0) -> dict[str, list[dict[str, Any]]]:
@@ -204,7 +206,7 @@ def query_params(path: Path, sample: int = 2000, seed: int = 0) -> dict[str, lis
     return out
 
 
-def time_queries(gw: FalkorGateway, params: dict[str, list[dict[str, Any]]], rounds: int = 1) -> dict[str, Any]:
+def time_queries(gw: FalkorGateway, params: dict[str, list[dict[str, Any]]], rounds: int = 2) -> dict[str, Any]:
     lib = library()
     out = {}
     for name, sets in params.items():

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -67,6 +68,7 @@ def trial_iri(nct: str) -> URIRef:
     return URIRef(f"https://clinicaltrials.gov/study/{nct}")
 
 
+@lru_cache(maxsize=262_144)
 def local_iri(kind: str, key: str) -> URIRef:
     """A stable project IRI from a natural key: readable slug plus a digest (slugs can collide)."""
     return URIRef(f"{BASE}{kind}/{_slug(key)}-{_digest(key)}")
@@ -82,6 +84,7 @@ def intervention_iri(intervention_id: str) -> URIRef:
     return URIRef(f"{BASE}trial/{nct}/intervention/{rest}")
 
 
+@lru_cache(maxsize=262_144)
 def drug_iri(drug_id: str) -> URIRef:
     return URIRef(f"{BASE}drug/{quote(drug_id, safe='')}")
 
@@ -94,6 +97,7 @@ def family_iri(family_id: str) -> URIRef:
     return URIRef(f"{BASE}family/{quote(family_id, safe='')}")
 
 
+@lru_cache(maxsize=262_144)
 def condition_iri(condition_id: str) -> URIRef:
     if condition_id.startswith("MESH:"):
         return MESH[condition_id[5:]]
@@ -120,6 +124,17 @@ def date_literal(value: str) -> Literal:
     return Literal(value)
 
 
+@lru_cache(maxsize=262_144)
+def _plain_literal(text: str) -> Literal:
+    return Literal(text)
+
+
+def _text(v: Any) -> Literal:
+    """A plain literal; short values (which recur: statuses, names, places) come from a cache."""
+    v = str(v)
+    return _plain_literal(v) if len(v) <= 120 else Literal(v)
+
+
 def _lit(v: Any) -> Literal:
     if isinstance(v, bool):
         return Literal(v, datatype=XSD.boolean)
@@ -127,7 +142,7 @@ def _lit(v: Any) -> Literal:
         return Literal(v, datatype=XSD.integer)
     if isinstance(v, float):
         return Literal(repr(v), datatype=XSD.decimal)
-    return Literal(str(v))
+    return _text(v)
 
 
 # -- triples ------------------------------------------------------------------------------------
@@ -175,6 +190,78 @@ TRIAL_DATES: dict[str, URIRef] = {
 }
 
 
+class _V:
+    """The vocabulary terms the emitters use, made once (each Namespace attribute access builds a
+    new URIRef)."""
+
+    BIOLINK_Gene = BIOLINK.Gene
+    BIOLINK_affects = BIOLINK.affects
+    BIOLINK_in_clinical_trials_for = BIOLINK.in_clinical_trials_for
+    DCTERMS_source = DCTERMS.source
+    RDF_type = RDF.type
+    RDFS_label = RDFS.label
+    SDO_Drug = SDO.Drug
+    SDO_MedicalCondition = SDO.MedicalCondition
+    SDO_MedicalTrial = SDO.MedicalTrial
+    SDO_Organization = SDO.Organization
+    SDO_Place = SDO.Place
+    SDO_addressCountry = SDO.addressCountry
+    SDO_addressLocality = SDO.addressLocality
+    SDO_addressRegion = SDO.addressRegion
+    SDO_code = SDO.code
+    SDO_description = SDO.description
+    SDO_healthCondition = SDO.healthCondition
+    SDO_identifier = SDO.identifier
+    SDO_latitude = SDO.latitude
+    SDO_longitude = SDO.longitude
+    SDO_name = SDO.name
+    SDO_postalCode = SDO.postalCode
+    SDO_sponsor = SDO.sponsor
+    SKOS_altLabel = SKOS.altLabel
+    SKOS_exactMatch = SKOS.exactMatch
+    TG_Arm = TG.Arm
+    TG_Condition = TG.Condition
+    TG_ConditionStudied = TG.ConditionStudied
+    TG_Drug = TG.Drug
+    TG_Intervention = TG.Intervention
+    TG_Mechanism = TG.Mechanism
+    TG_SiteStatus = TG.SiteStatus
+    TG_Target = TG.Target
+    TG_TargetFamily = TG.TargetFamily
+    TG_Trial = TG.Trial
+    TG_actionType = TG.actionType
+    TG_actsOn = TG.actsOn
+    TG_agencyClass = TG.agencyClass
+    TG_armType = TG.armType
+    TG_asWritten = TG.asWritten
+    TG_broader = TG.broader
+    TG_collaborator = TG.collaborator
+    TG_condition = TG.condition
+    TG_countryCode = TG.countryCode
+    TG_drugClass = TG.drugClass
+    TG_gives = TG.gives
+    TG_givesDrug = TG.givesDrug
+    TG_hasArm = TG.hasArm
+    TG_hasConditionStudied = TG.hasConditionStudied
+    TG_hasIntervention = TG.hasIntervention
+    TG_hasMechanism = TG.hasMechanism
+    TG_hasSite = TG.hasSite
+    TG_hasSiteStatus = TG.hasSiteStatus
+    TG_interventionType = TG.interventionType
+    TG_isPlacebo = TG.isPlacebo
+    TG_memberOf = TG.memberOf
+    TG_modality = TG.modality
+    TG_otherName = TG.otherName
+    TG_qualifier = TG.qualifier
+    TG_recruitmentStatus = TG.recruitmentStatus
+    TG_resolved = TG.resolved
+    TG_site = TG.site
+    TG_symbol = TG.symbol
+    TG_target = TG.target
+    TG_usesDrug = TG.usesDrug
+    XSD_decimal = XSD.decimal
+
+
 def _values(v: Any) -> list[Any]:
     if v is None:
         return []
@@ -187,10 +274,10 @@ def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
     nct = row["nct_id"]
     p = row["props"]
     t = trial_iri(nct)
-    yield t, RDF.type, SDO.MedicalTrial
-    yield t, RDF.type, TG.Trial
-    yield t, SDO.identifier, Literal(nct)
-    yield t, RDFS.label, Literal(p.get("brief_title") or nct)
+    yield t, _V.RDF_type, _V.SDO_MedicalTrial
+    yield t, _V.RDF_type, _V.TG_Trial
+    yield t, _V.SDO_identifier, _text(nct)
+    yield t, _V.RDFS_label, _text(p.get("brief_title") or nct)
     for key, pred in TRIAL_LITERALS.items():
         for v in _values(p.get(key)):
             yield t, pred, _lit(v)
@@ -199,7 +286,7 @@ def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
             yield t, pred, date_literal(str(p[key]))
     for src in _values(p.get("sources")) or _values(p.get("source_layout")):
         layout, _, file = str(src).partition(":")  # the file's name only: no local paths in published data
-        yield t, DCTERMS.source, Literal(f"{layout}:{PurePath(file).name}" if file else layout)
+        yield t, _V.DCTERMS_source, _text(f"{layout}:{PurePath(file).name}" if file else layout)
     for nd in row.get("unresolved_drugs", ()):
         yield from drug_triples({"drug_id": nd["drug_id"], "name": nd["name"], "resolved": False}, ())
     interventions = {i["intervention_id"]: i for i in row["interventions"]}
@@ -207,88 +294,88 @@ def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
     for iid, i in interventions.items():
         iv = intervention_iri(iid)
         ip = i["props"]
-        yield t, TG.hasIntervention, iv
-        yield iv, RDF.type, TG.Intervention
-        yield iv, RDFS.label, Literal(ip.get("name", iid))
+        yield t, _V.TG_hasIntervention, iv
+        yield iv, _V.RDF_type, _V.TG_Intervention
+        yield iv, _V.RDFS_label, _text(ip.get("name", iid))
         if ip.get("type"):
-            yield iv, TG.interventionType, Literal(ip["type"])
+            yield iv, _V.TG_interventionType, _text(ip["type"])
         for other in _values(ip.get("other_names")):
-            yield iv, TG.otherName, Literal(other)
-        yield iv, TG.isPlacebo, _lit(bool(ip.get("is_placebo")))
+            yield iv, _V.TG_otherName, _text(other)
+        yield iv, _V.TG_isPlacebo, _lit(bool(ip.get("is_placebo")))
         for did in i["drug_ids"]:
-            yield iv, TG.usesDrug, drug_iri(did)
+            yield iv, _V.TG_usesDrug, drug_iri(did)
     for a in row["arms"]:
         arm = arm_iri(a["arm_id"])
         ap = a["props"]
-        yield t, TG.hasArm, arm
-        yield arm, RDF.type, TG.Arm
-        yield arm, RDFS.label, Literal(ap.get("label", a["arm_id"]))
+        yield t, _V.TG_hasArm, arm
+        yield arm, _V.RDF_type, _V.TG_Arm
+        yield arm, _V.RDFS_label, _text(ap.get("label", a["arm_id"]))
         if ap.get("type"):
-            yield arm, TG.armType, Literal(ap["type"])
+            yield arm, _V.TG_armType, _text(ap["type"])
         if ap.get("description"):
-            yield arm, SDO.description, Literal(ap["description"])
+            yield arm, _V.SDO_description, _text(ap["description"])
         for iid in a["intervention_ids"]:
-            yield arm, TG.gives, intervention_iri(iid)
+            yield arm, _V.TG_gives, intervention_iri(iid)
             for did in drugs_of.get(iid, ()):
-                yield arm, TG.givesDrug, drug_iri(did)
+                yield arm, _V.TG_givesDrug, drug_iri(did)
     all_drugs = sorted({d for ds in drugs_of.values() for d in ds})
     for c in row["conditions"]:
         cid = c["condition_id"]
         cond = condition_iri(cid)
-        yield t, SDO.healthCondition, cond
+        yield t, _V.SDO_healthCondition, cond
         link = URIRef(f"{BASE}trial/{nct}/condition/{_digest(cid)}")
-        yield t, TG.hasConditionStudied, link
-        yield link, RDF.type, TG.ConditionStudied
-        yield link, TG.condition, cond
+        yield t, _V.TG_hasConditionStudied, link
+        yield link, _V.RDF_type, _V.TG_ConditionStudied
+        yield link, _V.TG_condition, cond
         for text in _values(c.get("as_written")):
-            yield link, TG.asWritten, Literal(text)
+            yield link, _V.TG_asWritten, _text(text)
         for q in _values(c.get("qualifiers")):
-            yield link, TG.qualifier, Literal(q)
+            yield link, _V.TG_qualifier, _text(q)
         props = c.get("props") or {}
         if not props.get("resolved"):  # reference conditions are stated once, by reference_triples
             yield from condition_triples(cid, props)
         for did in all_drugs:
-            yield drug_iri(did), BIOLINK.in_clinical_trials_for, cond
+            yield drug_iri(did), _V.BIOLINK_in_clinical_trials_for, cond
     for s in row["sponsors"]:
         org = sponsor_iri(s["sponsor_id"])
-        yield t, SDO.sponsor if s["role"] == "lead" else TG.collaborator, org
-        yield org, RDF.type, SDO.Organization
-        yield org, RDFS.label, Literal(s["props"].get("name", s["sponsor_id"]))
+        yield t, _V.SDO_sponsor if s["role"] == "lead" else _V.TG_collaborator, org
+        yield org, _V.RDF_type, _V.SDO_Organization
+        yield org, _V.RDFS_label, _text(s["props"].get("name", s["sponsor_id"]))
         if s["props"].get("agency_class"):
-            yield org, TG.agencyClass, Literal(s["props"]["agency_class"])
+            yield org, _V.TG_agencyClass, _text(s["props"]["agency_class"])
     for x in row["sites"]:
         place = site_iri(x["site_id"])
         xp = x["props"]
-        yield t, TG.hasSite, place
-        yield place, RDF.type, SDO.Place
-        yield place, RDFS.label, Literal(xp.get("facility") or x["site_id"])
-        for key, pred in (("city", SDO.addressLocality), ("state", SDO.addressRegion), ("zip", SDO.postalCode),
-                          ("country", SDO.addressCountry), ("country_code", TG.countryCode)):
+        yield t, _V.TG_hasSite, place
+        yield place, _V.RDF_type, _V.SDO_Place
+        yield place, _V.RDFS_label, _text(xp.get("facility") or x["site_id"])
+        for key, pred in (("city", _V.SDO_addressLocality), ("state", _V.SDO_addressRegion), ("zip", _V.SDO_postalCode),
+                          ("country", _V.SDO_addressCountry), ("country_code", _V.TG_countryCode)):
             if xp.get(key):
-                yield place, pred, Literal(xp[key])
-        for key, pred in (("latitude", SDO.latitude), ("longitude", SDO.longitude)):
+                yield place, pred, _text(xp[key])
+        for key, pred in (("latitude", _V.SDO_latitude), ("longitude", _V.SDO_longitude)):
             if xp.get(key) is not None:
-                yield place, pred, Literal(repr(float(xp[key])), datatype=XSD.decimal)
+                yield place, pred, Literal(repr(float(xp[key])), datatype=_V.XSD_decimal)
         if x.get("status"):
             status = URIRef(f"{BASE}trial/{nct}/site/{_digest(x['site_id'])}")
-            yield t, TG.hasSiteStatus, status
-            yield status, RDF.type, TG.SiteStatus
-            yield status, TG.site, place
-            yield status, TG.recruitmentStatus, Literal(x["status"])
+            yield t, _V.TG_hasSiteStatus, status
+            yield status, _V.RDF_type, _V.TG_SiteStatus
+            yield status, _V.TG_site, place
+            yield status, _V.TG_recruitmentStatus, _text(x["status"])
 
 
 def condition_triples(condition_id: str, props: dict[str, Any]) -> Iterator[Triple]:
     cond = condition_iri(condition_id)
-    yield cond, RDF.type, SDO.MedicalCondition
-    yield cond, RDF.type, TG.Condition
-    yield cond, RDFS.label, Literal(props.get("name") or condition_id)
-    yield cond, TG.resolved, _lit(bool(props.get("resolved", condition_id.startswith("MESH:"))))
+    yield cond, _V.RDF_type, _V.SDO_MedicalCondition
+    yield cond, _V.RDF_type, _V.TG_Condition
+    yield cond, _V.RDFS_label, _text(props.get("name") or condition_id)
+    yield cond, _V.TG_resolved, _lit(bool(props.get("resolved", condition_id.startswith("MESH:"))))
     if props.get("mesh_id"):
-        yield cond, SDO.code, Literal(f"MESH:{props['mesh_id']}")
+        yield cond, _V.SDO_code, _text(f"MESH:{props['mesh_id']}")
     if props.get("mondo_id"):
-        yield cond, SKOS.exactMatch, OBO[props["mondo_id"].replace(":", "_")]
+        yield cond, _V.SKOS_exactMatch, OBO[props["mondo_id"].replace(":", "_")]
     for syn in _values(props.get("synonyms")):
-        yield cond, SKOS.altLabel, Literal(syn)
+        yield cond, _V.SKOS_altLabel, _text(syn)
 
 
 def reference_triples(drugs: Iterable[dict[str, Any]], targets: Iterable[dict[str, Any]],
@@ -303,31 +390,31 @@ def reference_triples(drugs: Iterable[dict[str, Any]], targets: Iterable[dict[st
         tp = t["props"]
         iri = target_iri(tp["symbol"], tp.get("ncbi_gene"))
         symbols[tp["symbol"]] = iri
-        yield iri, RDF.type, TG.Target
-        yield iri, RDF.type, BIOLINK.Gene
-        yield iri, RDFS.label, Literal(tp["symbol"])
-        yield iri, TG.symbol, Literal(tp["symbol"])
+        yield iri, _V.RDF_type, _V.TG_Target
+        yield iri, _V.RDF_type, _V.BIOLINK_Gene
+        yield iri, _V.RDFS_label, _text(tp["symbol"])
+        yield iri, _V.TG_symbol, _text(tp["symbol"])
         if tp.get("name"):
-            yield iri, SDO.name, Literal(tp["name"])
+            yield iri, _V.SDO_name, _text(tp["name"])
         for alias in _values(tp.get("aliases")):
-            yield iri, SKOS.altLabel, Literal(alias)
+            yield iri, _V.SKOS_altLabel, _text(alias)
         if tp.get("uniprot"):
-            yield iri, SKOS.exactMatch, UNIPROT[tp["uniprot"]]
+            yield iri, _V.SKOS_exactMatch, UNIPROT[tp["uniprot"]]
         if tp.get("hgnc_id"):
-            yield iri, SKOS.exactMatch, HGNC[tp["hgnc_id"].removeprefix("HGNC:")]
+            yield iri, _V.SKOS_exactMatch, HGNC[tp["hgnc_id"].removeprefix("HGNC:")]
         for fid in t.get("families", ()):
-            yield iri, TG.memberOf, family_iri(fid)
+            yield iri, _V.TG_memberOf, family_iri(fid)
     for f in families:
         fp = f["props"]
         iri = family_iri(fp["family_id"])
-        yield iri, RDF.type, TG.TargetFamily
-        yield iri, RDFS.label, Literal(fp.get("name") or fp["family_id"])
+        yield iri, _V.RDF_type, _V.TG_TargetFamily
+        yield iri, _V.RDFS_label, _text(fp.get("name") or fp["family_id"])
         for alias in _values(fp.get("aliases")):
-            yield iri, SKOS.altLabel, Literal(alias)
+            yield iri, _V.SKOS_altLabel, _text(alias)
     for d in drugs:
         yield from drug_triples(d["props"], d.get("acts_on", ()), symbols)
     for narrow, broad in broader:
-        yield condition_iri(narrow), TG.broader, condition_iri(broad)
+        yield condition_iri(narrow), _V.TG_broader, condition_iri(broad)
 
 
 def drug_triples(dp: dict[str, Any], acts_on: Iterable[dict[str, Any]],
@@ -335,28 +422,28 @@ def drug_triples(dp: dict[str, Any], acts_on: Iterable[dict[str, Any]],
     """A drug (reference or unresolved) and its mechanisms."""
     symbols = symbols or {}
     iri = drug_iri(dp["drug_id"])
-    yield iri, RDF.type, SDO.Drug
-    yield iri, RDF.type, TG.Drug
-    yield iri, RDFS.label, Literal(dp.get("name") or dp["drug_id"])
-    yield iri, TG.resolved, _lit(bool(dp.get("resolved", True)))
-    for key, pred in (("modality", TG.modality), ("drug_class", TG.drugClass)):
+    yield iri, _V.RDF_type, _V.SDO_Drug
+    yield iri, _V.RDF_type, _V.TG_Drug
+    yield iri, _V.RDFS_label, _text(dp.get("name") or dp["drug_id"])
+    yield iri, _V.TG_resolved, _lit(bool(dp.get("resolved", True)))
+    for key, pred in (("modality", _V.TG_modality), ("drug_class", _V.TG_drugClass)):
         if dp.get(key):
-            yield iri, pred, Literal(dp[key])
+            yield iri, pred, _text(dp[key])
     for key in ("code_names", "brand_names", "synonyms"):
         for v in _values(dp.get(key)):
-            yield iri, SKOS.altLabel, Literal(v)
+            yield iri, _V.SKOS_altLabel, _text(v)
     for a in acts_on:
         tgt = symbols.get(a["symbol"]) or target_iri(a["symbol"], None)
-        yield iri, TG.actsOn, tgt
-        yield iri, BIOLINK.affects, tgt
+        yield iri, _V.TG_actsOn, tgt
+        yield iri, _V.BIOLINK_affects, tgt
         mech = URIRef(f"{iri}/mechanism/{quote(a['symbol'], safe='')}")
-        yield iri, TG.hasMechanism, mech
-        yield mech, RDF.type, TG.Mechanism
-        yield mech, TG.target, tgt
+        yield iri, _V.TG_hasMechanism, mech
+        yield mech, _V.RDF_type, _V.TG_Mechanism
+        yield mech, _V.TG_target, tgt
         if a.get("action"):
-            yield mech, TG.actionType, Literal(a["action"])
+            yield mech, _V.TG_actionType, _text(a["action"])
         for src in _values(a.get("sources")):
-            yield mech, DCTERMS.source, Literal(src)
+            yield mech, _V.DCTERMS_source, _text(src)
 
 
 # -- sources of rows ------------------------------------------------------------------------------
@@ -382,16 +469,17 @@ def _conditions(data: ReferenceData) -> list[tuple[str, dict[str, Any]]]:
     return sorted(condition_reference_props(data).items())
 
 
+def trial_pages(gateway: Gateway, page: int = 500) -> Iterator[dict[str, Any]]:
+    """Every trial row of the graph, in NCT id order, read a page at a time."""
+    ids = sorted(r["nct_id"] for r in gateway.read(catalog.statement("export-trial-ids")))
+    stmt = catalog.statement("export-trials")
+    for k in range(0, len(ids), page):
+        yield from gateway.read(stmt, {"ids": ids[k:k + page]})
+
+
 def rows_from_graph(gateway: Gateway, data: ReferenceData, page: int = 500) -> Rows:
     def trials() -> Iterator[dict[str, Any]]:
-        after = ""
-        stmt = catalog.statement("export-trials")
-        while True:
-            batch = gateway.read(stmt, {"after": after, "page": page})
-            if not batch:
-                return
-            yield from batch
-            after = batch[-1]["nct_id"]
+        yield from trial_pages(gateway, page)
 
     ref = gateway.read(catalog.statement("export-reference"))
     drugs = [r for r in ref if r["kind"] == "drug"]
@@ -417,12 +505,14 @@ def triples(rows: Rows) -> Iterator[Triple]:
 
 # -- serialization ---------------------------------------------------------------------------------
 _NT_ESCAPE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# one C-level pass per literal (str.translate), not a Python loop over its characters
+_NT_TABLE = str.maketrans({**{chr(c): f"\\u{c:04X}" for c in range(0x20)}, **_NT_ESCAPE})
 
 
 def _nt_term(term: URIRef | Literal) -> str:
     if isinstance(term, URIRef):
         return f"<{term}>"
-    text = "".join(_NT_ESCAPE.get(ch, ch if ch >= " " else f"\\u{ord(ch):04X}") for ch in str(term))
+    text = str(term).translate(_NT_TABLE)
     if term.language:
         return f'"{text}"@{term.language}'
     if term.datatype and term.datatype != XSD.string:

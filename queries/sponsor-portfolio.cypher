@@ -13,23 +13,19 @@ MATCH (s:Sponsor)
 WHERE (' ' + s.sponsor_id + ' ') CONTAINS (' ' + $sponsor + ' ')
 MATCH (s)<-[:SPONSORED_BY]-(t:Trial)
 WITH DISTINCT s, t
-ORDER BY t.nct_id
-WITH s, collect(t) AS ts
-UNWIND ts AS t
 OPTIONAL MATCH (t)-[:HAS_INTERVENTION]->(:Intervention)-[:USES_DRUG]->(d:Drug)
-WITH s, ts, d
-ORDER BY d.name
-WITH s, ts, collect(DISTINCT d) AS ds
-UNWIND (CASE WHEN size(ds) = 0 THEN [null] ELSE ds END) AS d
-OPTIONAL MATCH (d)-[:ACTS_ON]->(tg:Target)
-WITH s, ts, ds, tg
-ORDER BY tg.symbol
-WITH s, ts, ds, collect(DISTINCT tg.symbol) AS targets
-UNWIND ts AS t
+WITH s, t, collect(DISTINCT d) AS ds
+OPTIONAL MATCH (t)-[:HAS_INTERVENTION]->(:Intervention)-[:USES_DRUG]->(:Drug)-[:ACTS_ON]->(tg:Target)
+WITH s, t, ds, collect(DISTINCT tg.symbol) AS symbols
 OPTIONAL MATCH (t)-[:STUDIES]->(c:Condition)
-WITH s, ts, ds, targets, c
-ORDER BY c.name
-WITH s, ts, ds, targets, collect(DISTINCT c.name) AS conditions
-RETURN s.name AS sponsor, size(ts) AS trials, [t IN ts | t.nct_id] AS nct_ids, [d IN ds | d.name] AS drugs,
-       targets, conditions
+WITH s, t, ds, symbols, collect(DISTINCT c.name) AS names
+// one row per (kind, value): sorting and de-duplicating these carries no long list along
+UNWIND ([['trial', t.nct_id, '']] + [d IN ds | ['drug', d.name, d.drug_id]] + [x IN symbols | ['target', x, '']]
+        + [x IN names | ['condition', x, '']]) AS item
+WITH s, item
+ORDER BY item[0], item[1], item[2]
+WITH s, collect(DISTINCT item) AS items
+WITH s, [i IN items WHERE i[0] = 'trial' | i[1]] AS nct_ids, items
+RETURN s.name AS sponsor, size(nct_ids) AS trials, nct_ids, [i IN items WHERE i[0] = 'drug' | i[1]] AS drugs,
+       [i IN items WHERE i[0] = 'target' | i[1]] AS targets, [i IN items WHERE i[0] = 'condition' | i[1]] AS conditions
 ORDER BY sponsor

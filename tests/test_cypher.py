@@ -17,7 +17,7 @@ from trialgraph.queries.library import library
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parent.parent
 LINTER = Path(__file__).resolve().parent / "cypherlint"
-CYPHER_FILES = sorted([*ROOT.glob("graph/cypher/*.cypher"), *ROOT.glob("queries/*.cypher")])
+CYPHER_FILES = sorted([*ROOT.glob("graph/cypher/*.cypher"), *ROOT.glob("queries/*.cypher"), *ROOT.glob("benchmarks/*.cypher")])
 
 
 def lint(queries: list[tuple[str, str]]) -> dict[str, list[dict]]:

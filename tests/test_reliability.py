@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from trialgraph.graph import catalog
 from trialgraph.graph.gateway import FalkorGateway, Gateway
 from trialgraph.graph.localserver import HOST, LocalServer
+from trialgraph.graph.rdf import trial_pages
 from trialgraph.graph.writer import GraphWriter
 from trialgraph.ontology.reference import reference_data
 from trialgraph.ontology.resolve import default_resolver
@@ -66,7 +67,7 @@ def fingerprint(gw: Gateway) -> dict:
     """Counts per label and type, and every trial with its structure and properties."""
     labels = {r["label"]: r["count"] for r in gw.read(catalog.statement("count-labels"))}
     rels = {r["type"]: r["count"] for r in gw.read(catalog.statement("count-relationships"))}
-    trials = gw.read(catalog.statement("export-trials"), {"after": "", "page": 100_000})
+    trials = list(trial_pages(gw))
     return {"labels": labels, "relationships": rels, "trials": _canonical(trials)}
 
 

@@ -421,7 +421,7 @@ def _export_rows(from_paths: tuple[Path, ...], stack):
 
 @main.group()
 def export() -> None:
-    """Export the graph (or files, with --from) as RDF or for networkx."""
+    """Export the graph (or files, with --from): RDF, networkx, or CSV for neo4j-admin import."""
 
 
 @export.command("rdf")
@@ -453,6 +453,35 @@ def _triples_progress():
             click.echo(f"\r{n:,} triples", err=True, nl=False)
 
     return progress
+
+
+@export.command("neo4j-import")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--from", "from_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Export these trial files instead of the graph (repeatable; no database needed).")
+@click.option("--database", default="neo4j", show_default=True, help="The Neo4j database the printed command imports into.")
+def export_neo4j_import(directory: Path, from_paths: tuple[Path, ...], database: str) -> None:
+    """CSV files for neo4j-admin database import full: rebuild the whole graph in Neo4j offline."""
+    import contextlib
+
+    from trialgraph.graph import neo4jimport
+
+    with contextlib.ExitStack() as stack:
+        rows, report = _export_rows(from_paths, stack)
+        written = neo4jimport.write(rows, directory)
+    nodes, rels = sum(written.nodes.values()), sum(written.relationships.values())
+    click.echo(f"wrote {nodes} nodes and {rels} relationships in {len(written.files)} CSV files to {directory}")
+    if written.renderings_skipped:
+        click.echo(f"skipped {written.renderings_skipped} further rendering(s) of trials already written "
+                   "(load them into the graph to merge renderings, then export from it)")
+    click.echo("\nWith Neo4j stopped (this replaces the database), run:\n  "
+               + neo4jimport.command(directory.resolve(), written, database)
+               + f"\nthen start Neo4j and create the constraints and indexes:\n  cypher-shell -d {database} -f "
+               + str((directory / "schema.cypher").resolve()))
+    if report and report.problems:
+        for p in report.problems:
+            click.echo(f"rejected: {p}", err=True)
+        sys.exit(1)
 
 
 @export.command("networkx")

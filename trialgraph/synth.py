@@ -17,12 +17,17 @@ Where each distribution comes from (also in BENCHMARKS.md):
 - Modelling choices, calibrated to the totals above, not sourced shares: multi-site trials draw
   their site count from a discrete Pareto tail (alpha 0.96, from 2, capped at 2,500), which gives
   the long tail (trials with more than 1,000 sites) and the 5.9 mean; a site is new with
-  probability 0.21, else drawn from a pool of popular sites (a quarter of N) with Zipf weights,
-  which gives ~1.74 distinct sites per trial; sponsors, drugs and conditions are drawn from pools
-  with Zipf weights, so the same names recur across trials as they do in the registry.
-- Real names: a share of drug interventions (30%) and conditions (25%) are names from the
-  reference data (ontology/data/*.toml), written the ways registries write them (salt and dosage
-  form, code name, brand), so resolution does real work; the rest are synthetic and unresolved.
+  probability 0.21, else drawn from a pool of popular sites (a quarter of N), which gives ~1.74
+  distinct sites per trial. Sponsors, drugs, conditions and popular sites are drawn from pools
+  with Zipf weights (exponents 0.8, 0.7, 0.75, 0.6), so the same names recur across trials, as
+  in the registry, while at 576k the busiest of each holds a few percent of trials at most,
+  not a fifth of the registry.
+- Real names: 2% of drug interventions and 1.5% of conditions are names from the reference data
+  (ontology/data/*.toml), written the ways registries write them (salt and dosage form, code
+  name, brand), so resolution does real work and the example questions have answers; the shares
+  are chosen so that each real name is in a fraction of a percent of trials. The rest are
+  synthetic names, which the resolver tries and reports as unresolved (as it does for real
+  names it does not know).
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ INTERVENTIONAL = 0.79
 RANDOMIZED = 0.65
 PARETO_ALPHA, SITE_CAP = 0.96, 2500
 NEW_SITE = 0.21
-REAL_DRUG, REAL_CONDITION = 0.30, 0.25
+REAL_DRUG, REAL_CONDITION = 0.02, 0.015
 
 _WORDS = ["patients", "with", "advanced", "disease", "receive", "study", "treatment", "until", "progression", "or", "unacceptable", "toxicity", "the", "primary", "endpoint", "is", "progression", "free", "survival", "assessed", "by", "independent", "review", "secondary", "endpoints", "include", "overall", "survival", "objective", "response", "rate", "duration", "of", "response", "and", "safety", "participants", "must", "have", "measurable", "disease", "adequate", "organ", "function", "and", "an", "ECOG", "performance", "status", "of", "0", "or", "1", "prior", "systemic", "therapy", "is", "allowed", "exclusion", "criteria", "include", "active", "autoimmune", "disease", "untreated", "brain", "metastases", "pregnancy", "and", "known", "hypersensitivity", "to", "any", "component", "of", "the", "study", "drugs", "dose", "escalation", "follows", "a", "standard", "design", "with", "expansion", "cohorts", "at", "the", "recommended", "phase", "2", "dose"]
 _CITIES = (
@@ -114,11 +119,11 @@ class Registry:
         ref = reference_data()
         self.real_drugs = [name for d in ref.drugs.values() for name in d.all_names]
         self.real_conditions = [name for c in ref.conditions.values() for name in c.all_names]
-        self.sponsors = _Pool(rng, max(n // 12, 10), 1.1, lambda k: (f"Synthetic Sponsor {k:06d} {_choice(rng, (('Inc.', 1), ('Co., Ltd.', 1), ('University', 1), ('Hospital', 1)))}",
+        self.sponsors = _Pool(rng, max(n // 12, 10), 0.8, lambda k: (f"Synthetic Sponsor {k:06d} {_choice(rng, (('Inc.', 1), ('Co., Ltd.', 1), ('University', 1), ('Hospital', 1)))}",
                                                                      _choice(rng, _SPONSOR_CLASSES)))
-        self.drugs = _Pool(rng, max(n // 8, 10), 1.05, lambda k: f"SYN-{k:06d}")
-        self.conditions = _Pool(rng, max(n // 5, 10), 1.1, lambda k: f"Synthetic Condition {k:06d}")
-        self.popular_sites = _Pool(rng, max(n // 4, 10), 0.9, self._site)
+        self.drugs = _Pool(rng, max(n // 8, 10), 0.7, lambda k: f"SYN-{k:06d}")
+        self.conditions = _Pool(rng, max(n // 5, 10), 0.75, lambda k: f"Synthetic Condition {k:06d}")
+        self.popular_sites = _Pool(rng, max(n // 4, 10), 0.6, self._site)
         self.new_sites = itertools.count(10_000_000)
         self.shape = Shape()
 

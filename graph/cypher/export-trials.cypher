@@ -1,12 +1,10 @@
-// One page of trials for the RDF / networkx export, each with its structure, in the shape the
-// writer builds (graph/writer.py trial_row). Keyset paging on nct_id: pass the last nct_id of
-// the previous page as $after ('' for the first page).
-// $after: string, $page: int
-MATCH (t:Trial)
-WHERE t.nct_id > $after
-WITH t
-ORDER BY t.nct_id
-LIMIT $page
+// One page of trials for the RDF / networkx / neo4j-import exports, each with its structure, in
+// the shape the writer builds (graph/writer.py trial_row). The page is a list of NCT ids (from
+// export-trial-ids.cypher), each found through the Trial key index: every page costs the same,
+// however far into the registry it is (paging with ORDER BY ... LIMIT sorts the rest each time).
+// $ids: [string]
+UNWIND $ids AS id
+MATCH (t:Trial {nct_id: id})
 OPTIONAL MATCH (t)-[:HAS_ARM]->(a:Arm)
 OPTIONAL MATCH (a)-[:GIVES]->(ai:Intervention)
 WITH t, a, ai

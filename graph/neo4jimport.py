@@ -1,0 +1,200 @@
+"""CSV files for ``neo4j-admin database import full``: the whole graph rebuilt in Neo4j offline.
+
+One node file per label (``nodes-Trial.csv``: the natural key is the ``:ID`` of the label's own
+id space, ``nct_id:ID(Trial)``) and one relationship file per type (``rels-HAS_SITE.csv``:
+``:START_ID(Trial)``, ``:END_ID(Site)``), with typed headers (``enrollment:long``,
+``phases:string[]``), plus ``schema.cypher`` (the constraints and indexes to create after the
+import) and ``import.sh`` (the exact command). Built from the same rows as the RDF and networkx
+exports, so it works from the graph or straight from files.
+
+Arrays are joined with U+001F (unit separator), which never occurs in loaded text (control
+characters are removed at the loader boundary); text may span lines (--multiline-fields).
+"""
+
+from __future__ import annotations
+
+import csv
+import shlex
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from trialgraph.graph import catalog, schema
+from trialgraph.graph.rdf import Rows
+
+ARRAY_DELIMITER = "\x1f"
+TYPES: dict[str, str] = {
+    **dict.fromkeys(("enrollment", "site_count"), "long"),
+    **dict.fromkeys(("minimum_age_years", "maximum_age_years", "latitude", "longitude"), "double"),
+    **dict.fromkeys(("healthy_volunteers", "has_results", "is_placebo", "resolved"), "boolean"),
+    **dict.fromkeys(
+        ("secondary_ids", "phases", "keywords", "condition_mesh_ids", "condition_mesh_terms", "intervention_mesh_ids",
+         "intervention_mesh_terms", "who_masked", "funder_types", "countries", "central_contacts", "reference_pmids",
+         "reference_citations", "primary_outcomes", "secondary_outcomes", "related_nct_ids", "sources", "field_sources",
+         "disagreements", "other_names", "code_names", "brand_names", "synonyms", "salts", "aliases", "as_written",
+         "qualifiers"),
+        "string[]",
+    ),
+}
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ARRAY_DELIMITER.join(str(v) for v in value)
+    return value
+
+
+def node_header(label: str) -> list[str]:
+    spec = schema.NODES[label]
+    cols = [f"{spec.key}:ID({label})"]
+    cols += [f"{p}:{TYPES.get(p, 'string')}" for p in spec.properties if p != spec.key]
+    return [*cols, ":LABEL"]
+
+
+def rel_header(rel_type: str) -> list[str]:
+    spec = schema.RELATIONSHIPS[rel_type]
+    return [f":START_ID({spec.start})", f":END_ID({spec.end})",
+            *(f"{p}:{TYPES.get(p, 'string')}" for p in spec.properties), ":TYPE"]
+
+
+@dataclass
+class ImportReport:
+    nodes: dict[str, int] = field(default_factory=dict)
+    relationships: dict[str, int] = field(default_factory=dict)
+    renderings_skipped: int = 0  # a trial's second rendering in --from files (the graph merges them)
+    files: list[Path] = field(default_factory=list)
+
+
+class _Writer:
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.dir = directory
+        self._files: dict[str, tuple[TextIO, Any]] = {}
+        self.report = ImportReport()
+        # shared nodes (a site is named by many trials): the most complete spelling wins, as in the graph
+        self.shared: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {}
+        self.owned_keys: dict[str, set[str]] = {"Trial": set()}
+        self.reference_conditions: dict[str, dict[str, Any]] = {}
+
+    def _csv(self, name: str, header: list[str]) -> Any:
+        if name not in self._files:
+            path = self.dir / f"{name}.csv"
+            f = path.open("w", encoding="utf-8", newline="")
+            w = csv.writer(f, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+            w.writerow(header)
+            self._files[name] = (f, w)
+            self.report.files.append(path)
+        return self._files[name][1]
+
+    def node(self, label: str, key: str, props: dict[str, Any]) -> None:
+        spec = schema.NODES[label]
+        w = self._csv(f"nodes-{label}", node_header(label))
+        w.writerow([key, *(_cell(props.get(p)) for p in spec.properties if p != spec.key), label])
+        self.report.nodes[label] = self.report.nodes.get(label, 0) + 1
+
+    def shared_node(self, label: str, key: str, props: dict[str, Any]) -> None:
+        seen = self.shared.setdefault(label, {})
+        rank = str(props.get("variant") or "")
+        if key not in seen or rank > seen[key][0] or (not seen[key][1] and props):
+            seen[key] = (rank, props)
+
+    def rel(self, rel_type: str, start: str, end: str, props: dict[str, Any] | None = None) -> None:
+        spec = schema.RELATIONSHIPS[rel_type]
+        w = self._csv(f"rels-{rel_type}", rel_header(rel_type))
+        w.writerow([start, end, *(_cell((props or {}).get(p)) for p in spec.properties), rel_type])
+        self.report.relationships[rel_type] = self.report.relationships.get(rel_type, 0) + 1
+
+    def close(self) -> None:
+        for label, nodes in self.shared.items():
+            for key, (_, props) in nodes.items():
+                self.node(label, key, props)
+        for f, _ in self._files.values():
+            f.close()
+
+
+def write(rows: Rows, directory: Path) -> ImportReport:
+    out = _Writer(directory)
+    try:
+        for f in rows.families:
+            out.node("TargetFamily", f["props"]["family_id"], f["props"])
+        for t in rows.targets:
+            out.node("Target", t["props"]["symbol"], t["props"])
+            for fid in t.get("families", ()):
+                out.rel("MEMBER_OF", t["props"]["symbol"], fid)
+        for d in rows.drugs:
+            out.shared_node("Drug", d["props"]["drug_id"], d["props"])
+            for a in d.get("acts_on", ()):
+                out.rel("ACTS_ON", d["props"]["drug_id"], a["symbol"], a)
+        out.reference_conditions = dict(rows.conditions)  # their properties, for conditions trials name
+        for row in rows.trials:
+            _trial(out, row)
+    finally:
+        out.close()
+    _scripts(directory, out.report)
+    return out.report
+
+
+def _trial(out: _Writer, row: dict[str, Any]) -> None:
+    nct = row["nct_id"]
+    if nct in out.owned_keys["Trial"]:
+        out.report.renderings_skipped += 1
+        return
+    out.owned_keys["Trial"].add(nct)
+    out.node("Trial", nct, row["props"])
+    for d in row.get("unresolved_drugs", ()):
+        out.shared_node("Drug", d["drug_id"], {"drug_id": d["drug_id"], "name": d["name"], "resolved": False,
+                                               "variant": d.get("variant")})
+    for i in row["interventions"]:
+        out.node("Intervention", i["intervention_id"], i["props"])
+        out.rel("HAS_INTERVENTION", nct, i["intervention_id"])
+        for did in i["drug_ids"]:
+            out.shared_node("Drug", did, {})
+            out.rel("USES_DRUG", i["intervention_id"], did)
+    for a in row["arms"]:
+        out.node("Arm", a["arm_id"], a["props"])
+        out.rel("HAS_ARM", nct, a["arm_id"])
+        for iid in a["intervention_ids"]:
+            out.rel("GIVES", a["arm_id"], iid)
+    for c in row["conditions"]:
+        cid = c["condition_id"]
+        out.shared_node("Condition", cid, c.get("props") or out.reference_conditions.get(cid) or {})
+        out.rel("STUDIES", nct, c["condition_id"], c)
+    for s in row["sponsors"]:
+        out.shared_node("Sponsor", s["sponsor_id"], s["props"])
+        out.rel("SPONSORED_BY", nct, s["sponsor_id"], s)
+    for x in row["sites"]:
+        out.shared_node("Site", x["site_id"], x["props"])
+        out.rel("HAS_SITE", nct, x["site_id"], x)
+
+
+def command(directory: Path, report: ImportReport, database: str = "neo4j") -> str:
+    """The neo4j-admin command that imports these files (run with Neo4j stopped)."""
+    parts = ["neo4j-admin", "database", "import", "full", database, "--overwrite-destination",
+             "--multiline-fields=true", "--array-delimiter=U+001F", "--id-type=string"]
+    for p in report.files:
+        kind = "--nodes" if p.name.startswith("nodes-") else "--relationships"
+        parts.append(f"{kind}={directory / p.name}")
+    return " ".join(shlex.quote(x) for x in parts)
+
+
+def _scripts(directory: Path, report: ImportReport) -> None:
+    (directory / "schema.cypher").write_text(catalog.statement("schema.neo4j"), encoding="utf-8")
+    (directory / "import.sh").write_text(
+        "#!/bin/sh\n# Rebuild the graph in Neo4j from these files (Neo4j stopped; the database is replaced),\n"
+        "# then start Neo4j and create the constraints and indexes:\n"
+        "#   cypher-shell -u neo4j -d neo4j -f schema.cypher\nset -e\ncd \"$(dirname \"$0\")\"\n"
+        + command(Path("."), report) + "\n",
+        encoding="utf-8",
+    )
+    (directory / "import.sh").chmod(0o755)
+
+
+def read(path: Path) -> Iterator[dict[str, str]]:
+    """A written file's rows, keyed by header (arrays left joined): for tests and checks."""
+    with path.open(encoding="utf-8", newline="") as f:
+        yield from csv.DictReader(f)
