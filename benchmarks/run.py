@@ -35,7 +35,8 @@ from trialgraph.graph.writer import GraphWriter
 from trialgraph.ontology.reference import reference_data
 from trialgraph.queries.library import library, resolve_params
 
-from trialgraph.pipeline import Builder, LoadReport, built_documents, default_workers
+from trialgraph.parallel import default_workers
+from trialgraph.pipeline import Builder, LoadReport, built_documents
 
 HERE = Path(__file__).resolve().parent
 PAGE = 4096 / 1024  # kB per page, for /proc/<pid>/statm
@@ -319,13 +320,14 @@ def bench(n: int, work: Path, seed: int, naive_n: int, workers: int, rdf: bool) 
         gw.close()
 
         if rdf:
-            r = run_cli(["export", "rdf", "--format", "nt", "-o", "/dev/null"], env)
+            r = run_cli(["export", "rdf", "--format", "nt", "-o", "/dev/null", "--workers", str(workers)], env)
             m = re.search(r"wrote (\d+) triples", r["stderr"])
             triples = int(m.group(1)) if m else 0
             res["rdf"] = {"wall_s": r["wall_s"], "triples": triples, "triples_per_s": triples / r["wall_s"],
-                          "rss_mb": r["rss_main_mb"]}
-            print(f"RDF (N-Triples, streamed): {triples:,} triples in {r['wall_s']:.1f} s = {triples / r['wall_s']:,.0f}/s; "
-                  f"RSS {r['rss_main_mb']:.0f} MB", flush=True)
+                          "rss_mb": r["rss_main_mb"], "rss_tree_mb": r["rss_tree_mb"], "workers": workers}
+            print(f"RDF (N-Triples, streamed, {workers} workers): {triples:,} triples in {r['wall_s']:.1f} s = "
+                  f"{triples / r['wall_s']:,.0f}/s; RSS {r['rss_main_mb']:.0f} MB (with workers {r['rss_tree_mb']:.0f} MB)",
+                  flush=True)
         res["server_rss_mb"] = _hwm_kb(spid) / 1024
     return res
 

@@ -199,16 +199,22 @@ class Neo4jGateway(Gateway):
         self._driver.close()
 
 
+_LEAVES = (str, int, float, bool, type(None))
+
+
 def _plain(value: Any) -> Any:
     """FalkorDB client values -> plain Python (nodes and edges to their property maps)."""
+    kind = type(value)
+    if kind in _LEAVES:  # most values: checked first, this runs for every value of every row
+        return value
+    if isinstance(value, list):
+        return [v if type(v) in _LEAVES else _plain(v) for v in value]
+    if isinstance(value, dict):  # the client's maps are OrderedDicts: made plain (order is not data)
+        return {k: v if type(v) in _LEAVES else _plain(v) for k, v in value.items()}
     from falkordb import Edge, Node
 
     if isinstance(value, (Node, Edge)):
         return dict(value.properties)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
     return value
 
 

@@ -22,6 +22,8 @@ N-Triples and Turtle are written in chunks (flat memory at any size); JSON-LD is
 from __future__ import annotations
 
 import hashlib
+import io
+import itertools
 import re
 from functools import lru_cache
 from collections.abc import Callable, Iterable, Iterator
@@ -563,6 +565,54 @@ def write(triples_: Iterable[Triple], out: IO[str], fmt: str, chunk: int = 50_00
         g.add(t)
     out.write(g.serialize(format="json-ld", context={k: str(v) for k, v in PREFIXES.items()}, indent=1))
     return len(g)
+
+
+def _trial_chunk(job: tuple[str, list[dict[str, Any]]]) -> tuple[str, int]:
+    """A worker's share of a parallel export: the trials' triples, serialized."""
+    fmt, rows = job
+    buf = io.StringIO()
+    if fmt == "nt":
+        n = write((t for row in rows for t in trial_triples(row)), buf, "nt")
+    else:
+        g = _graph()
+        n = 0
+        for row in rows:
+            for t in trial_triples(row):
+                g.add(t)
+                n += 1
+        _flush_turtle(g, buf)
+    return buf.getvalue(), n
+
+
+def write_parallel(rows: Rows, out: IO[str], fmt: str, workers: int, chunk: int = 100,
+                   progress: Callable[[int], None] | None = None) -> int:
+    """N-Triples or Turtle, the trials' triples built and serialized in ``workers`` processes
+    while this one reads; output in the same order as ``write``, memory bounded."""
+    from trialgraph.parallel import ordered_map
+
+    if fmt not in ("nt", "turtle"):
+        return write(triples(rows), out, fmt, progress=progress)
+    ref = reference_triples(rows.drugs, rows.targets, rows.families, rows.broader, rows.conditions)
+    if fmt == "turtle":
+        for prefix, ns in PREFIXES.items():
+            out.write(f"@prefix {prefix}: <{ns}> .\n")
+        out.write("\n")
+        g = _graph()
+        n = 0
+        for t in ref:
+            g.add(t)
+            n += 1
+        _flush_turtle(g, out)
+    else:
+        n = write(ref, out, "nt")
+    trial_rows = iter(rows.trials)
+    jobs = iter(lambda: (fmt, list(itertools.islice(trial_rows, chunk))), (fmt, []))
+    for text, k in ordered_map(_trial_chunk, jobs, workers):
+        out.write(text)
+        n += k
+        if progress:
+            progress(n)
+    return n
 
 
 def _graph() -> Graph:

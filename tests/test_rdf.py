@@ -118,6 +118,20 @@ def test_sparql_parity_trials_for_a_target_family(g: Gateway, exported: Graph) -
 
 
 @pytest.mark.integration
+def test_the_parallel_export_writes_what_the_serial_one_writes(g: Gateway, exported: Graph) -> None:
+    serial = io.StringIO()
+    n = rdf.write(rdf.triples(rdf.rows_from_graph(g, reference_data())), serial, "nt")
+    parallel = io.StringIO()
+    assert rdf.write_parallel(rdf.rows_from_graph(g, reference_data()), parallel, "nt", workers=2, chunk=2) == n
+    assert parallel.getvalue() == serial.getvalue()  # the same lines in the same order
+    ttl = io.StringIO()
+    rdf.write_parallel(rdf.rows_from_graph(g, reference_data()), ttl, "turtle", workers=2, chunk=2)
+    as_ttl = Graph()
+    as_ttl.parse(data=ttl.getvalue(), format="turtle")
+    assert isomorphic(as_ttl, exported)
+
+
+@pytest.mark.integration
 def test_streamed_formats_agree(g: Gateway, exported: Graph) -> None:
     rows = rdf.rows_from_graph(g, reference_data())
     nt = io.StringIO()

@@ -170,7 +170,7 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
          workers: int | None) -> None:
     """Load trial files or folders into the graph (layout detected from content)."""
     from trialgraph.journal import Journal, journal_path
-    from trialgraph.pipeline import default_workers
+    from trialgraph.parallel import default_workers
     from trialgraph.pipeline import load as run_load
 
     s = _settings()
@@ -429,16 +429,24 @@ def export() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout).")
 @click.option("--from", "from_paths", multiple=True, type=click.Path(path_type=Path),
               help="Export these trial files instead of the graph (repeatable; no database needed).")
-def export_rdf(fmt: str, output: Path | None, from_paths: tuple[Path, ...]) -> None:
+@click.option("--workers", type=click.IntRange(min=1), help="Processes that build and serialize triples "
+              "(N-Triples and Turtle; default: one per CPU, at most 8).")
+def export_rdf(fmt: str, output: Path | None, from_paths: tuple[Path, ...], workers: int | None) -> None:
     """RDF: Turtle and N-Triples stream in chunks; JSON-LD is built in memory."""
     import contextlib
 
     from trialgraph.graph import rdf
+    from trialgraph.parallel import default_workers
 
+    workers = workers or default_workers()
     with contextlib.ExitStack() as stack:
         rows, report = _export_rows(from_paths, stack)
         out = stack.enter_context(output.open("w", encoding="utf-8")) if output else sys.stdout
-        n = rdf.write(rdf.triples(rows), out, fmt, progress=_triples_progress() if output else None)
+        progress = _triples_progress() if output else None
+        if workers > 1:
+            n = rdf.write_parallel(rows, out, fmt, workers, progress=progress)
+        else:
+            n = rdf.write(rdf.triples(rows), out, fmt, progress=progress)
     if output:
         click.echo(f"wrote {n} triples ({fmt}) to {output}", err=True)
     if report and report.problems:

@@ -7,13 +7,8 @@ from __future__ import annotations
 
 import itertools
 import logging
-import multiprocessing
-import os
-import signal
-import sys
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,6 +22,7 @@ from trialgraph.loaders import LoadProblem, documents, iter_files, load_text
 from trialgraph.ontology.normalize import Finding, ResolvedTrial, normalize
 from trialgraph.ontology.reference import reference_data
 from trialgraph.ontology.resolve import Resolver, default_resolver
+from trialgraph.parallel import ordered_map
 from trialgraph.records import Trial
 
 log = logging.getLogger(__name__)
@@ -135,27 +131,14 @@ class Builder:
 _WORKER: Builder | None = None
 
 
-def _worker_init(resolver: Resolver | None, parent: int) -> None:
-    """A worker ends with the loader: killed (Linux: the parent-death signal), or interrupted
-    (Ctrl-C reaches the loader, which stops the pool; workers ignore it)."""
+def _worker_init(resolver: Resolver | None) -> None:
     global _WORKER
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:  # the loader died before the line above
-        os._exit(1)
     _WORKER = Builder(resolver)
 
 
 def _worker_build(docs: list[tuple[str, str, str]]) -> list[Built]:
     assert _WORKER is not None
     return _WORKER.build_many(docs)
-
-
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
 
 
 class _Documents:
@@ -218,19 +201,9 @@ class _Documents:
             for doc in itertools.chain(first, texts):
                 yield self._counted(builder.build(*doc))
             return
-        ctx = multiprocessing.get_context("spawn")  # no inherited sockets or locks
-        pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_worker_init, initargs=(resolver, os.getpid()))
-        try:
-            pending: deque = deque()
-            chunks = itertools.chain([first], iter(lambda: list(itertools.islice(texts, chunk)), []))
-            for docs in chunks:
-                pending.append(pool.submit(_worker_build, docs))
-                while len(pending) > 3 * workers:
-                    yield from (self._counted(b) for b in pending.popleft().result())
-            while pending:
-                yield from (self._counted(b) for b in pending.popleft().result())
-        finally:  # also when the writer stops early (the graph went away, Ctrl-C)
-            pool.shutdown(wait=False, cancel_futures=True)
+        chunks = itertools.chain([first], iter(lambda: list(itertools.islice(texts, chunk)), []))
+        for built in ordered_map(_worker_build, chunks, workers, _worker_init, (resolver,)):
+            yield from (self._counted(b) for b in built)
 
     def _counted(self, built: Built) -> Built:
         self._account(built)
