@@ -332,6 +332,53 @@ def bench(n: int, work: Path, seed: int, naive_n: int, workers: int, rdf: bool) 
     return res
 
 
+def markdown(out: dict[str, Any]) -> str:
+    """The figures as Markdown tables (BENCHMARKS.md quotes them)."""
+    rs = out["results"]
+    head = "| | " + " | ".join(f"{r['n']:,}" for r in rs) + " |\n|---|" + "---:|" * len(rs) + "\n"
+
+    def row(label: str, fn) -> str:
+        cells = []
+        for r in rs:
+            try:
+                cells.append(fn(r))
+            except (KeyError, TypeError, ZeroDivisionError):
+                cells.append("-")
+        return f"| {label} | " + " | ".join(cells) + " |\n"
+
+    t = "### Load, writers, export\n\n" + head
+    t += row("synthetic NDJSON (GB)", lambda r: f"{r['synth']['bytes'] / 1e9:.2f}")
+    t += row("parse + normalize + rows, 1 process (studies/s)", lambda r: f"{r['parse_normalize_1p']['studies_per_s']:,.0f}")
+    w = max(int(k.split("_")[-1][:-1]) for k in rs[0] if k.startswith("parse_normalize_"))
+    t += row(f"parse + normalize + rows, {w} processes (studies/s)", lambda r: f"{r[f'parse_normalize_{w}p']['studies_per_s']:,.0f}")
+    t += row("load, end to end (s)", lambda r: f"{r['load']['wall_s']:,.1f}")
+    t += row("trials/s", lambda r: f"{r['load']['trials_per_s']:,.0f}")
+    t += row("nodes + relationships", lambda r: f"{r['load']['nodes'] + r['load']['relationships']:,}")
+    t += row("nodes + relationships/s", lambda r: f"{r['load']['elements_per_s']:,.0f}")
+    t += row("loader peak RSS, main process (MB)", lambda r: f"{r['load']['rss_main_mb']:,.0f}")
+    t += row("loader peak RSS, with workers (MB)", lambda r: f"{r['load']['rss_tree_mb']:,.0f}")
+    t += row("server peak RSS after load (MB)", lambda r: f"{r['load']['server_rss_mb']:,.0f}")
+    t += row("batched writer, same trials as naive (nodes+rels/s)", lambda r: f"{r['writer_batched']['elements_per_s']:,.0f}")
+    t += row("naive writer, one statement per element (nodes+rels/s)", lambda r: f"{r['writer_naive']['elements_per_s']:,.0f}")
+    t += row("batched / naive, same trials", lambda r: f"{r['naive_ratio_same_rows']:.0f}x")
+    t += row("full load / naive", lambda r: f"{r['naive_ratio_full_load']:.0f}x")
+    t += row("naive and batched graphs equal (counts)", lambda r: "yes" if r["naive_counts_equal"] else "NO")
+    t += row("RDF N-Triples (triples)", lambda r: f"{r['rdf']['triples']:,}")
+    t += row("RDF export (s)", lambda r: f"{r['rdf']['wall_s']:,.1f}")
+    t += row("RDF triples/s", lambda r: f"{r['rdf']['triples_per_s']:,.0f}")
+    t += row("RDF peak RSS, main process (MB)", lambda r: f"{r['rdf']['rss_mb']:,.0f}")
+    t += row("RDF peak RSS, with workers (MB)", lambda r: f"{r['rdf']['rss_tree_mb']:,.0f}")
+    t += row("server peak RSS, end (MB)", lambda r: f"{r['server_rss_mb']:,.0f}")
+    q = "\n### Library queries: p50 / p95 (ms), rows of the last run\n\n" + head.replace("| |", "| query |", 1)
+    for name in rs[-1]["queries"]:
+        q += row(name, lambda r, name=name: f"{r['queries'][name]['p50_ms']:.1f} / {r['queries'][name]['p95_ms']:.1f} "
+                 f"({r['queries'][name]['rows_last']})")
+    idx = "\n### Where each query starts (plan at the largest size)\n\n| query | scans |\n|---|---|\n"
+    for name, qq in rs[-1]["queries"].items():
+        idx += f"| {name} | {', '.join(qq['indexes'])} |\n"
+    return t + q + idx
+
+
 def machine() -> dict[str, Any]:
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
                 if ln.startswith("model name")), platform.processor())
@@ -350,6 +397,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=default_workers())
     ap.add_argument("--rdf-max", type=int, default=10**9, help="export RDF only at sizes up to this")
     ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--markdown", type=Path, help="and as Markdown tables here")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     out = {"machine": machine(), "command": " ".join(sys.argv), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
@@ -357,8 +405,11 @@ def main() -> None:
     print(json.dumps(out["machine"]))
     for n in args.sizes:
         out["results"].append(bench(n, args.work, args.seed, args.naive_trials, args.workers, n <= args.rdf_max))
+        out["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
         if args.json:
             args.json.write_text(json.dumps(out, indent=1, default=str), encoding="utf-8")
+        if args.markdown:
+            args.markdown.write_text(markdown(out), encoding="utf-8")
 
 
 if __name__ == "__main__":

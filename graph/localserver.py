@@ -131,7 +131,9 @@ class LocalServer:
             # every write is on disk before it is acknowledged: a killed server loses nothing the
             # loader (and its journal) saw committed; a batch is one write, so this costs little
             "--appendfsync", "always",
-            "--save", "60 1",
+            # the append-only file is the durable copy; periodic snapshots would only repeat it,
+            # forking the server (a copy of a multi-GB graph) every minute of a long load
+            "--save", "",
             "--daemonize", "no",
             "--loadmodule", module,
         ]
