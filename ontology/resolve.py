@@ -21,9 +21,14 @@ FORM_WORDS = frozenset(
     """injection injections injectable capsule capsules tablet tablets tab tabs oral orally
     solution suspension infusion intravenous iv subcutaneous sc for powder concentrate
     hydrochloride hcl tosylate mesylate mesilate dimesylate malate maleate citrate sulfate
-    sulphate besylate tartrate sodium potassium calcium acetate phosphate""".split()
+    sulphate besylate tartrate sodium disodium potassium calcium acetate phosphate""".split()
 )
 PLACEBO_WORDS = frozenset({"placebo", "placebos", "dummy", "sham"})
+# Words that describe a drug's class or target, never which drug it is ("PD-1 antibody X").
+DESCRIPTOR_WORDS = frozenset(
+    """anti pd 1 l1 pd1 pdl1 ctla4 ctla 4 antibody antibodies monoclonal mab humanized humanised
+    recombinant fully human bispecific inhibitor blocker checkpoint""".split()
+)
 _COMBINATION = re.compile(
     r"\s+(?:combined\s+with|in\s+combination\s+with|combination\s+with|plus|and|with)\s+|\s*\+\s*|\s*/\s*",
     re.I,
@@ -117,6 +122,12 @@ class Resolver:
         for cand in (outer, *inner):
             if cand and cand != name and (k := drug_key(cand)) in self._drugs:
                 return self._drugs[k]
+        # "PD-1 Antibody SHR-1210", "anti-PD-L1 monoclonal antibody TQB2450": a class description
+        # in front of (or after) the name; what is left must still be a whole known name
+        toks = [t for t in _tokens(name) if t not in FORM_WORDS]
+        kept = [t for t in toks if t not in DESCRIPTOR_WORDS]
+        if kept and len(kept) < len(toks) and (k := "".join(kept)) in self._drugs:
+            return self._drugs[k]
         return None
 
     def is_placebo(self, name: str) -> bool:

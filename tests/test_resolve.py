@@ -26,6 +26,77 @@ def test_drug_spellings_resolve_to_one_drug(name: str, drug: str) -> None:
     assert r.drugs == (drug,) and not r.placebo and not r.unresolved
 
 
+# Aliases collected from the sources named (ontology/data/drugs.toml): each spelling, the drug it
+# names, and the source that says so. Registry spellings add salts, forms and hyphens.
+SOURCED_ALIASES = [
+    ("MK-3475", "pembrolizumab", "jir-2021-6661406"), ("Keytruda", "pembrolizumab", "jir-2021-6661406"),
+    ("lambrolizumab", "pembrolizumab", "wikipedia-pembrolizumab"),
+    ("ONO-4538", "nivolumab", "nci-drug-dictionary-nivolumab"), ("BMS-936558", "nivolumab", "nci-drug-dictionary-nivolumab"),
+    ("MDX1106", "nivolumab", "jir-2021-6661406"), ("Opdivo", "nivolumab", "nci-drug-dictionary-nivolumab"),
+    ("REGN2810", "cemiplimab", "wikipedia-cemiplimab"), ("cemiplimab-rwlc", "cemiplimab", "PMID:30456447"),
+    ("Libtayo", "cemiplimab", "PMID:30456447"), ("Jemperli", "dostarlimab", "jemperli-label"),
+    ("dostarlimab-gxly", "dostarlimab", "jemperli-label"), ("BGB-A317", "tislelizumab", "beigene-tislelizumab-moa"),
+    ("Tevimbra", "tislelizumab", "tevimbra-smpc"), ("tislelizumab-jsgr", "tislelizumab", "pharmaletter-tevimbra-2024"),
+    ("SHR-1210", "camrelizumab", "ctgov-NCT03764293"), ("AiRuiKa", "camrelizumab", "camrelizumab-first-approval"),
+    ("IBI308", "sintilimab", "wikipedia-sintilimab"), ("Tyvyt", "sintilimab", "PMC7726413"),
+    ("HX008", "pucotenlimab", "maestro-pucotenlimab-2022"), ("Puyouheng", "pucotenlimab", "maestro-pucotenlimab-2022"),
+    ("Anyouping", "finotonlimab", "apexonco-china-pd-l1-2025"),
+    ("MPDL3280A", "atezolizumab", "jir-2021-6661406"), ("Tecentriq", "atezolizumab", "jir-2021-6661406"),
+    ("MEDI4736", "durvalumab", "jir-2021-6661406"), ("Imfinzi", "durvalumab", "jir-2021-6661406"),
+    ("MSB0010718C", "avelumab", "jir-2021-6661406"), ("Bavencio", "avelumab", "jir-2021-6661406"),
+    ("Ariely", "adebrelimab", "apexonco-china-pd-l1-2025"),
+    ("AK104", "cadonilimab", "doi:10.1007/s40265-022-01761-9"), ("AK112", "ivonescimab", "ppc-ivonescimab-2023"),
+    ("SMT112", "ivonescimab", "ppc-ivonescimab-2023"), ("MDX-010", "ipilimumab", "wikipedia-ipilimumab"),
+    ("Yervoy", "ipilimumab", "wikipedia-ipilimumab"), ("CP-675,206", "tremelimumab", "gtopdb-8462"),
+    ("ticilimumab", "tremelimumab", "gtopdb-8462"), ("Imjudo", "tremelimumab", "gtopdb-8462"),
+    ("Apatinib Mesylate", "apatinib", "ctgov-NCT03764293"),
+]
+
+
+@pytest.mark.parametrize("alias, drug, source", SOURCED_ALIASES)
+def test_sourced_aliases_resolve_and_their_drug_cites_the_source(alias: str, drug: str, source: str) -> None:
+    assert default_resolver().intervention(alias).drugs == (drug,)
+    assert source in reference_data().drugs[drug].sources, f"{drug} does not cite {source}"
+
+
+@pytest.mark.parametrize(
+    "name, drugs",
+    [  # intervention names as registries write them (ClinicalTrials.gov titles and arms)
+        ("PD-1 Antibody SHR-1210", ("camrelizumab",)), ("SHR-1210 plus Apatinib Mesylate", ("camrelizumab", "apatinib")),
+        ("Durvalumab + Tremelimumab", ("durvalumab", "tremelimumab")), ("Nivolumab and Ipilimumab", ("nivolumab", "ipilimumab")),
+        ("Pembrolizumab Injection", ("pembrolizumab",)), ("Tislelizumab (BGB-A317)", ("tislelizumab",)),
+        ("anti-PD-L1 monoclonal antibody TQB2450", ("benmelstobart",)),
+        # a class with no name in it is not guessed to be any drug of the class
+        ("Anti-PD-1 antibody", ()), ("PD-1 inhibitor", ()), ("Recombinant Humanized Anti-PD-1 Monoclonal Antibody", ()),
+    ],
+)
+def test_registry_spellings_of_checkpoint_combinations(name: str, drugs: tuple[str, ...]) -> None:
+    assert default_resolver().intervention(name).drugs == drugs
+
+
+def test_every_checkpoint_antibody_acts_on_its_checkpoint() -> None:
+    data = reference_data()
+    on = {d.id: {s for a in d.acts_on for s in a.symbols} for d in data.drugs.values()}
+    for drug in ("pembrolizumab", "nivolumab", "cemiplimab", "dostarlimab", "tislelizumab", "camrelizumab", "sintilimab",
+                 "zimberelimab", "pucotenlimab", "finotonlimab", "toripalimab", "penpulimab"):
+        assert on[drug] == {"PDCD1"}, drug
+    for drug in ("atezolizumab", "durvalumab", "avelumab", "envafolimab", "sugemalimab", "adebrelimab", "socazolimab",
+                 "tagitanlimab", "benmelstobart"):
+        assert on[drug] == {"CD274"}, drug
+    assert on["ipilimumab"] == on["tremelimumab"] == {"CTLA4"} and on["cadonilimab"] == {"PDCD1", "CTLA4"}
+
+
+def test_an_antibody_against_the_ligand_does_not_act_on_the_receptor() -> None:
+    data, res = reference_data(), default_resolver()
+    on = {d.id: {s for a in d.acts_on for s in a.symbols} for d in data.drugs.values()}
+    receptors = set(res.targets("VEGFR"))
+    assert receptors == {"FLT1", "KDR", "FLT4"} and res.targets("VEGF") == ("VEGFA",)
+    assert on["bevacizumab"] == {"VEGFA"} and not on["bevacizumab"] & receptors  # binds VEGF-A, not VEGFR2
+    assert on["aflibercept"] == {"VEGFA", "VEGFB", "PGF"} and not on["aflibercept"] & receptors
+    assert on["ramucirumab"] == {"KDR"}  # the antibody against the receptor itself
+    assert "VEGFA" not in data.members("VEGFR")
+
+
 def test_combination_product_maps_to_both_drugs() -> None:
     r = default_resolver().intervention("Toripalimab combined with Lenvatinib")
     assert set(r.drugs) == {"toripalimab", "lenvatinib"} and not r.placebo
