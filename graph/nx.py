@@ -23,7 +23,8 @@ CAPTIONS = ("acronym", "nct_id", "symbol", "label", "name", "facility", "family_
 
 def _add(g: nx.MultiDiGraph, label: str, key: str, props: dict[str, Any]) -> str:
     node = f"{label}:{key}"
-    attrs = {k: v for k, v in props.items() if v is not None and k not in ("type", "label")}
+    # "variant" is the writer's bookkeeping (which spelling of a shared node won), not data
+    attrs = {k: v for k, v in props.items() if v is not None and k not in ("type", "label", "variant")}
     if label == "Arm" and props.get("type"):
         attrs["arm_type"] = props["type"]
     if label == "Intervention" and props.get("type"):

@@ -334,7 +334,7 @@ def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
         for q in _values(c.get("qualifiers")):
             yield link, _V.TG_qualifier, _text(q)
         props = c.get("props") or {}
-        if not props.get("resolved"):  # reference conditions are stated once, by reference_triples
+        if not props.get("sources"):  # reference conditions are stated once, by reference_triples
             yield from condition_triples(cid, props)
         for did in all_drugs:
             yield drug_iri(did), _V.BIOLINK_in_clinical_trials_for, cond

@@ -207,7 +207,9 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
                 "qualifiers": [],
                 "props": _props(
                     "Condition",
-                    {"condition_id": res.condition_id, "name": res.name, "resolved": res.resolved},
+                    {"condition_id": res.condition_id, "name": res.name, "resolved": res.resolved,
+                     # a descriptor the registry assigned (reference conditions get their own props)
+                     "mesh_id": res.condition_id[5:] if res.condition_id.startswith("MESH:") else None},
                 ),
             },
         )

@@ -42,7 +42,7 @@ def normalize(trial: Trial, resolver: Resolver) -> ResolvedTrial:
             findings.append(Finding(trial.nct_id, trial.source.file, "unresolved-intervention", iv.name))
     conditions = []
     for text in trial.conditions:
-        res = resolver.condition(text)
+        res = resolver.condition(text, trial.condition_mesh)
         conditions.append((text, res))
         if not res.resolved:
             findings.append(Finding(trial.nct_id, trial.source.file, "unresolved-condition", text))

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from trialgraph.errors import ResolutionError
 from trialgraph.ontology.reference import ReferenceData, reference_data
@@ -89,6 +91,7 @@ class Resolver:
     _targets: dict[str, str] = field(default_factory=dict)
     _families: dict[str, str] = field(default_factory=dict)
     _conditions: dict[str, str] = field(default_factory=dict)
+    _by_mesh: dict[str, str] = field(default_factory=dict)  # MeSH descriptor id -> reference condition id
 
     def __post_init__(self) -> None:
         for d in self.data.drugs.values():
@@ -103,6 +106,8 @@ class Resolver:
         for c in self.data.conditions.values():
             for n in (*c.all_names, *([c.mesh_heading] if c.mesh_heading else [])):
                 self._add(self._conditions, condition_key(n), c.id, "condition")
+            if c.mesh:
+                self._by_mesh[c.mesh] = c.id
 
     @staticmethod
     def _add(index: dict[str, str], key: str, value: str, kind: str) -> None:
@@ -171,8 +176,14 @@ class Resolver:
         raise ResolutionError(f"unknown target {name!r}: not a target symbol, alias, name or family in the reference data")
 
     # -- conditions --------------------------------------------------------------------------
-    def condition(self, text: str) -> ConditionResolution:
-        """A trial's condition text -> one condition, with qualifiers such as 'advanced' kept apart."""
+    def condition(self, text: str, mesh: Sequence[Any] = ()) -> ConditionResolution:
+        """A trial's condition text -> one condition, with qualifiers such as 'advanced' kept apart.
+
+        ``mesh``: the MeSH descriptors the registry itself assigned to the trial's conditions
+        (ClinicalTrials.gov's condition browse: objects with ``id`` and ``term``). A written
+        condition the reference data does not know, but which is one of those descriptors in any
+        word order ('Non-Small-Cell Lung Carcinoma' for 'Carcinoma, Non-Small-Cell Lung'), is that
+        descriptor."""
         qualifiers: list[str] = []
         candidates = [text]
         outer = _PAREN.sub(" ", text).strip()
@@ -189,6 +200,13 @@ class Resolver:
             if key in self._conditions:
                 c = self.data.conditions[self._conditions[key]]
                 return ConditionResolution(c.id, c.name, True, tuple(qualifiers))
+        words = {tuple(sorted(_tokens(m.term))): m for m in mesh if getattr(m, "id", None)}
+        for cand in candidates:
+            if (m := words.get(tuple(sorted(_tokens(cand))))) is not None:
+                if m.id in self._by_mesh:
+                    c = self.data.conditions[self._by_mesh[m.id]]
+                    return ConditionResolution(c.id, c.name, True, tuple(qualifiers))
+                return ConditionResolution(f"MESH:{m.id}", m.term, True, tuple(qualifiers))
         name = text.strip()
         return ConditionResolution("text:" + condition_key(text), name, False, ())
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from trialgraph.graph.gateway import Gateway
+from trialgraph.ontology.reference import reference_data
 from trialgraph.queries import library as lib
 
 import trialgraph
@@ -92,8 +93,12 @@ def test_trials_for_condition_includes_narrower(g: Gateway) -> None:
 
 
 def test_trials_for_target_and_family(g: Gateway) -> None:
+    # the seeds' AK105/penpulimab and toripalimab, and the fixtures' records naming Nivolumab and
+    # Pembrolizumab as interventions
     assert [(r["nct_id"], r["drugs"]) for r in q(g, "trials-for-target", target="PD-1")] == [
-        ("NCT04344158", ["penpulimab"]), ("NCT04523493", ["toripalimab"]), ("NCT04970914", ["penpulimab"]),
+        ("NCT01642004", ["nivolumab"]), ("NCT02481830", ["nivolumab"]), ("NCT04267848", ["pembrolizumab"]),
+        ("NCT04344158", ["penpulimab"]), ("NCT04523493", ["toripalimab"]), ("NCT04956640", ["pembrolizumab"]),
+        ("NCT04970914", ["penpulimab"]),
     ]
     vegfr = {r["nct_id"]: r["drugs"] for r in q(g, "trials-for-target", target="VEGFR")}
     # anlotinib (4 seed trials), lenvatinib (NCT04523493), sorafenib (NCT04344158) act on VEGFRs
@@ -113,10 +118,18 @@ def test_trials_for_sponsor_matches_whole_words(g: Gateway) -> None:
 
 
 def test_drugs_for_target_and_targets_of_drug(g: Gateway) -> None:
-    pdl1 = [(r["drug"], r["target"], r["trials"]) for r in q(g, "drugs-for-target", target="PD-L1")]
-    assert pdl1 == [("benmelstobart", "CD274", 1)]
-    pd1 = [(r["drug"], r["action"] is not None, r["trials"]) for r in q(g, "drugs-for-target", target="PDCD1")]
-    assert pd1 == [("penpulimab", True, 2), ("toripalimab", True, 1)]
+    pdl1 = q(g, "drugs-for-target", target="PD-L1")
+    # every PD-L1 antibody of the reference data; the seeds give benmelstobart (TQB2450), a
+    # fixture record Atezolizumab
+    assert {r["drug"] for r in pdl1} == {d.name for d in reference_data().drugs.values()
+                                         if any("CD274" in a.symbols for a in d.acts_on)}
+    assert [(r["drug"], r["target"], r["trials"]) for r in pdl1 if r["trials"]] == [
+        ("atezolizumab", "CD274", 1), ("benmelstobart", "CD274", 1)]
+    pd1 = [(r["drug"], r["action"] is not None, r["trials"]) for r in q(g, "drugs-for-target", target="PDCD1") if r["trials"]]
+    assert pd1 == [("nivolumab", True, 2), ("pembrolizumab", True, 2), ("penpulimab", True, 2), ("toripalimab", True, 1)]
+    # an antibody against the ligand is found by the ligand, not by its receptors
+    assert {r["drug"] for r in q(g, "drugs-for-target", target="VEGF")} == {"bevacizumab", "aflibercept"}
+    assert "bevacizumab" not in {r["drug"] for r in q(g, "drugs-for-target", target="VEGFR")}
     targets = {r["target"]: r["families"] for r in q(g, "targets-of-drug", drug="JS001")}
     assert targets == {"PDCD1": []}
     anl = {r["target"]: r["families"] for r in q(g, "targets-of-drug", drug="Anlotinib Hydrochloride Capsules")}

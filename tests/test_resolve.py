@@ -178,3 +178,34 @@ def test_sponsor_and_site_keys() -> None:
     ]
     assert site_key("Seoul National University Hospital", "Seoul", "Korea, Republic of") == site_key(
         "Seoul National University Hospital", "Seoul", "South Korea")
+
+
+def _conditions_of(nct: str) -> dict[str, str]:
+    """As written -> condition id, for a real ClinicalTrials.gov record of the fixtures."""
+    from pathlib import Path
+
+    from trialgraph.loaders.base import load_text
+    from trialgraph.ontology.normalize import normalize
+
+    path = Path(__file__).resolve().parent / "fixtures" / "ctgov" / f"{nct}.json"
+    (trial,) = load_text(path.read_text(encoding="utf-8"), path.name)
+    return {text: res.condition_id for text, res in normalize(trial, default_resolver()).conditions}
+
+
+def test_the_records_own_mesh_descriptors_resolve_the_conditions_it_names() -> None:
+    # NCT04267848 lists 'Lung Non-Small Cell Carcinoma' and the registry assigned D002289
+    # 'Carcinoma, Non-Small-Cell Lung': the same words in another order are that descriptor.
+    got = _conditions_of("NCT04267848")
+    assert got["Lung Non-Small Cell Carcinoma"] == "MESH:D002289"
+    # a condition with no descriptor of its own words stays text, not guessed to be a neighbour
+    assert got["Stage II Lung Cancer AJCC v8"].startswith("text:")
+    assert got["Lung Non-Small Cell Squamous Carcinoma"].startswith("text:")
+
+
+def test_a_descriptor_the_reference_data_knows_becomes_the_reference_condition() -> None:
+    from types import SimpleNamespace
+
+    res = default_resolver().condition("Carcinoma, Liver Cell", [SimpleNamespace(id="D006528", term="Liver Cell Carcinoma")])
+    assert res.condition_id == "MESH:D006528" and res.name == reference_data().conditions["MESH:D006528"].name
+    res = default_resolver().condition("Carcinoma, Liver Cell", [])
+    assert not res.resolved  # without the record's descriptor, the text is not guessed

@@ -51,5 +51,6 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], workers: int,
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
-    finally:  # also when the consumer stops early (the graph went away, Ctrl-C)
-        pool.shutdown(wait=False, cancel_futures=True)
+    finally:  # also when the consumer stops early (the graph went away, Ctrl-C): pending work is
+        # cancelled, running work (a few chunks) finishes, and the pool is gone before exit
+        pool.shutdown(wait=True, cancel_futures=True)
