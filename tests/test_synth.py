@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from trialgraph.loaders.base import load_text
 from trialgraph.ontology.normalize import normalize
+from trialgraph.ontology.reference import reference_data
 from trialgraph.ontology.resolve import default_resolver
 
 from trialgraph import synth
@@ -71,8 +72,10 @@ def test_every_study_loads_and_real_names_resolve(studies: list[dict]) -> None:
         rt = normalize(trial, resolver)
         resolved_drugs |= {d for r in rt.interventions.values() for d in r.drugs}
         resolved_conditions |= {r.condition_id for _, r in rt.conditions if r.resolved}
-    assert {"penpulimab", "sorafenib", "lenvatinib"} <= resolved_drugs  # written as salts, forms, codes
-    assert "MESH:D006528" in resolved_conditions  # hepatocellular carcinoma, however it is written
+    # real names, written as salts, dosage forms, codes and brands, resolve to many reference drugs
+    reference = reference_data()
+    assert resolved_drugs <= set(reference.drugs) and len(resolved_drugs) >= 15, sorted(resolved_drugs)
+    assert resolved_conditions and resolved_conditions <= set(reference.conditions)
 
 
 def test_the_cli_writes_the_file_and_reports_its_shape(tmp_path: Path) -> None:
