@@ -78,7 +78,7 @@ class _Writer:
         self.report = ImportReport()
         # shared nodes (a site is named by many trials): the most complete spelling wins, as in the graph
         self.shared: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {}
-        self.owned_keys: dict[str, set[str]] = {"Trial": set()}
+        self.trial_ids: set[str] = set()
         self.reference_conditions: dict[str, dict[str, Any]] = {}
 
     def _csv(self, name: str, header: list[str]) -> Any:
@@ -141,10 +141,10 @@ def write(rows: Rows, directory: Path) -> ImportReport:
 
 def _trial(out: _Writer, row: dict[str, Any]) -> None:
     nct = row["nct_id"]
-    if nct in out.owned_keys["Trial"]:
+    if nct in out.trial_ids:
         out.report.renderings_skipped += 1
         return
-    out.owned_keys["Trial"].add(nct)
+    out.trial_ids.add(nct)
     out.node("Trial", nct, row["props"])
     for d in row.get("unresolved_drugs", ()):
         out.shared_node("Drug", d["drug_id"], {"drug_id": d["drug_id"], "name": d["name"], "resolved": False,

@@ -546,20 +546,8 @@ def write(triples_: Iterable[Triple], out: IO[str], fmt: str, chunk: int = 50_00
         out.write("".join(buf))
         return n
     if fmt == "turtle":
-        for prefix, ns in PREFIXES.items():
-            out.write(f"@prefix {prefix}: <{ns}> .\n")
-        out.write("\n")
-        g = _graph()
-        for t in triples_:
-            g.add(t)
-            n += 1
-            if len(g) >= chunk:
-                _flush_turtle(g, out)
-                g = _graph()
-                if progress:
-                    progress(n)
-        _flush_turtle(g, out)
-        return n
+        _turtle_prefixes(out)
+        return _turtle_blocks(triples_, out, chunk, progress)
     g = _graph()
     for t in triples_:
         g.add(t)
@@ -571,16 +559,8 @@ def _trial_chunk(job: tuple[str, list[dict[str, Any]]]) -> tuple[str, int]:
     """A worker's share of a parallel export: the trials' triples, serialized."""
     fmt, rows = job
     buf = io.StringIO()
-    if fmt == "nt":
-        n = write((t for row in rows for t in trial_triples(row)), buf, "nt")
-    else:
-        g = _graph()
-        n = 0
-        for row in rows:
-            for t in trial_triples(row):
-                g.add(t)
-                n += 1
-        _flush_turtle(g, buf)
+    trials_ = (t for row in rows for t in trial_triples(row))
+    n = write(trials_, buf, "nt") if fmt == "nt" else _turtle_blocks(trials_, buf)
     return buf.getvalue(), n
 
 
@@ -594,15 +574,8 @@ def write_parallel(rows: Rows, out: IO[str], fmt: str, workers: int, chunk: int 
         return write(triples(rows), out, fmt, progress=progress)
     ref = reference_triples(rows.drugs, rows.targets, rows.families, rows.broader, rows.conditions)
     if fmt == "turtle":
-        for prefix, ns in PREFIXES.items():
-            out.write(f"@prefix {prefix}: <{ns}> .\n")
-        out.write("\n")
-        g = _graph()
-        n = 0
-        for t in ref:
-            g.add(t)
-            n += 1
-        _flush_turtle(g, out)
+        _turtle_prefixes(out)
+        n = _turtle_blocks(ref, out)
     else:
         n = write(ref, out, "nt")
     trial_rows = iter(rows.trials)
@@ -612,6 +585,29 @@ def write_parallel(rows: Rows, out: IO[str], fmt: str, workers: int, chunk: int 
         n += k
         if progress:
             progress(n)
+    return n
+
+
+def _turtle_prefixes(out: IO[str]) -> None:
+    for prefix, ns in PREFIXES.items():
+        out.write(f"@prefix {prefix}: <{ns}> .\n")
+    out.write("\n")
+
+
+def _turtle_blocks(triples_: Iterable[Triple], out: IO[str], chunk: int = 50_000,
+                   progress: Callable[[int], None] | None = None) -> int:
+    """Turtle without the prefix lines, a block per ``chunk`` triples (flat memory)."""
+    n = 0
+    g = _graph()
+    for t in triples_:
+        g.add(t)
+        n += 1
+        if len(g) >= chunk:
+            _flush_turtle(g, out)
+            g = _graph()
+            if progress:
+                progress(n)
+    _flush_turtle(g, out)
     return n
 
 

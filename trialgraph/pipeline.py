@@ -104,7 +104,9 @@ class Builder:
         self.resolver = resolver or default_resolver()
         self.rows = RowBuilder(reference_data())
 
-    def trials(self, name: str, text: str, sha: str = "") -> tuple[Built, list[ResolvedTrial]]:
+    @staticmethod
+    def parse(name: str, text: str, sha: str = "") -> tuple[Built, list[Trial]]:
+        """A document's typed records, and what was wrong with it (no resolution yet)."""
         removed: dict[tuple[str, str], int] = {}
         built = Built(name, sha)
         try:
@@ -114,14 +116,14 @@ class Builder:
             log.debug("skipped %s", name, exc_info=True)
             return built, []
         built.warnings = [LoadProblem(name, fld, f"{nct}: removed {n} control character(s)") for (nct, fld), n in removed.items()]
-        resolved = [normalize(t, self.resolver) for t in trials]
-        for rt in resolved:
-            built.findings.extend(rt.findings)
-        return built, resolved
+        return built, trials
 
     def build(self, name: str, text: str, sha: str = "") -> Built:
-        built, resolved = self.trials(name, text, sha)
-        built.rows = [self.rows.row(rt) for rt in resolved]
+        built, trials = self.parse(name, text, sha)
+        for trial in trials:
+            rt = normalize(trial, self.resolver)
+            built.findings.extend(rt.findings)
+            built.rows.append(self.rows.row(rt))
         return built
 
     def build_many(self, docs: list[tuple[str, str, str]]) -> list[Built]:
@@ -174,13 +176,12 @@ class _Documents:
                 self.report.problems.append(LoadProblem(e.file, e.field, e.message))
 
     def trials(self, paths: list[Path]) -> Iterator[Trial]:
-        builder = Builder()
+        """The typed records only: resolving them is the caller's (``resolved``)."""
         for name, text, sha in self.texts(paths):
-            built, resolved = builder.trials(name, text, sha)
+            built, trials = Builder.parse(name, text, sha)
             self._account(built)
-            self.report.trials_parsed += len(resolved)
-            for rt in resolved:
-                yield rt.trial
+            self.report.trials_parsed += len(trials)
+            yield from trials
 
     def _account(self, built: Built) -> None:
         if built.problem:
@@ -222,15 +223,20 @@ def read_trials(paths: list[Path], report: LoadReport) -> Iterator[Trial]:
     return _Documents(report).trials(paths)
 
 
-def resolved(trials: Iterator[Trial], resolver: Resolver, report: LoadReport,
-             progress: Callable[[int], None] | None = None) -> Iterator[ResolvedTrial]:
-    for n, trial in enumerate(trials, 1):
+def resolved(trials: Iterator[Trial], resolver: Resolver, report: LoadReport) -> Iterator[ResolvedTrial]:
+    for trial in trials:
         rt = normalize(trial, resolver)
         for f in rt.findings:
             report.unresolved.add(f)
-        if progress:
-            progress(n)
         yield rt
+
+
+@dataclass
+class _Pending:
+    sha: str
+    remaining: int
+    nct_ids: list[str] = field(default_factory=list)
+    failed: bool = False  # a trial of it was refused: not journaled, so a rerun reports it again
 
 
 class _Commits:
@@ -238,13 +244,13 @@ class _Commits:
 
     def __init__(self, journal: Journal | None) -> None:
         self.journal = journal
-        self.pending: dict[str, list[Any]] = {}  # document -> [sha, remaining, nct_ids, failed]
+        self.pending: dict[str, _Pending] = {}
 
     def items(self, built: Iterator[Built], progress: Callable[[int], None] | None) -> Iterator[tuple[str, dict[str, Any]]]:
         n = 0
         for b in built:
             if self.journal and b.rows:
-                self.pending[b.document] = [b.sha, len(b.rows), [], False]
+                self.pending[b.document] = _Pending(b.sha, len(b.rows))
             for row in b.rows:
                 n += 1
                 if progress:
@@ -258,12 +264,12 @@ class _Commits:
             p = self.pending.get(document)
             if p is None:
                 continue
-            p[1] -= 1
-            p[2].append(row["nct_id"])
-            p[3] = p[3] or row["nct_id"] in failed
-            if p[1] == 0:
-                if not p[3]:  # a document with a refused trial is not journaled: a rerun reports it again
-                    self.journal.record(document, p[0], p[2])
+            p.remaining -= 1
+            p.nct_ids.append(row["nct_id"])
+            p.failed = p.failed or row["nct_id"] in failed
+            if p.remaining == 0:
+                if not p.failed:
+                    self.journal.record(document, p.sha, p.nct_ids)
                 del self.pending[document]
         self.journal.sync()
 
