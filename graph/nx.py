@@ -71,7 +71,7 @@ def to_networkx(rows: Rows) -> nx.MultiDiGraph:
             g.add_edge(trial, sp, type="SPONSORED_BY", role=s["role"])
         for x in row["sites"]:
             site = _add(g, "Site", x["site_id"], {"site_id": x["site_id"], **x["props"]})
-            g.add_edge(trial, site, type="HAS_SITE", status=x.get("status"))
+            g.add_edge(trial, site, type="HAS_SITE", status=x.get("status"), as_written=x.get("as_written"))
     return g
 
 

@@ -358,12 +358,15 @@ def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
         for key, pred in (("latitude", _V.SDO_latitude), ("longitude", _V.SDO_longitude)):
             if xp.get(key) is not None:
                 yield place, pred, Literal(repr(float(xp[key])), datatype=_V.XSD_decimal)
-        if x.get("status"):
+        if x.get("status") or x.get("as_written"):
             status = URIRef(f"{BASE}trial/{nct}/site/{_digest(x['site_id'])}")
             yield t, _V.TG_hasSiteStatus, status
             yield status, _V.RDF_type, _V.TG_SiteStatus
             yield status, _V.TG_site, place
-            yield status, _V.TG_recruitmentStatus, _text(x["status"])
+            if x.get("status"):
+                yield status, _V.TG_recruitmentStatus, _text(x["status"])
+            for text in _values(x.get("as_written")):
+                yield status, _V.TG_asWritten, _text(text)
 
 
 def condition_triples(condition_id: str, props: dict[str, Any]) -> Iterator[Triple]:

@@ -84,7 +84,7 @@ RELATIONSHIPS: dict[str, RelSpec] = {
         RelSpec("MEMBER_OF", "Target", "TargetFamily"),
         RelSpec("STUDIES", "Trial", "Condition", ("as_written", "qualifiers")),
         RelSpec("SPONSORED_BY", "Trial", "Sponsor", ("role",)),
-        RelSpec("HAS_SITE", "Trial", "Site", ("status",)),
+        RelSpec("HAS_SITE", "Trial", "Site", ("status", "as_written")),
     )
 }
 

@@ -20,7 +20,8 @@ from trialgraph.graph.merge import Disagreement, Stored, merge
 from trialgraph.ontology.normalize import ResolvedTrial
 from trialgraph.ontology.reference import ReferenceData
 from trialgraph.ontology.resolve import country_code, drug_key, sponsor_key
-from trialgraph.ontology.resolve import site_key as make_site_key
+from trialgraph.ontology.sites import facility_name
+from trialgraph.ontology.sites import site_key as make_site_key
 
 from trialgraph.errors import GraphError, GraphUnavailableError
 from trialgraph.records import Age, Trial, TrialDate
@@ -224,15 +225,17 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
     sites: dict[str, dict[str, Any]] = {}
     for s in t.sites:
         sid = make_site_key(s.facility, s.city, s.country)
-        sites.setdefault(
+        name = facility_name(s.facility) if s.facility else None
+        site = sites.setdefault(
             sid,
             {
                 "site_id": sid,
                 "status": s.status,
+                "as_written": [],
                 "props": _props(
                     "Site",
                     {
-                        "facility": s.facility,
+                        "facility": name,
                         "city": s.city,
                         "state": s.state,
                         "zip": s.zip,
@@ -244,6 +247,11 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
                 ),
             },
         )
+        # a department or typo folded into the site: the trial's own spelling stays on its link
+        if s.facility and s.facility != name and s.facility not in site["as_written"]:
+            site["as_written"].append(s.facility)
+    for site in sites.values():
+        site["as_written"] = site["as_written"] or None
     return {
         "nct_id": nct,
         "props": props,

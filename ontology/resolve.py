@@ -300,14 +300,6 @@ def country_code(country: str | None) -> str | None:
         return None
 
 
-@lru_cache(maxsize=65536)
-def site_key(facility: str, city: str | None, country: str | None) -> str:
-    """Facility + city + country identify a site; the country by its ISO code when known, so
-    'Korea, Republic of' and 'South Korea' are one country."""
-    code = country_code(country)
-    return "|".join(" ".join(_tokens(x or "")) for x in (facility, city, code.lower() if code else country))
-
-
 @lru_cache(maxsize=1)
 def default_resolver() -> Resolver:
     return Resolver(reference_data())

@@ -8,7 +8,8 @@
 // column: status the site's status in this trial (RECRUITING, ...)
 // column: latitude the site's latitude, when the source gives it
 // column: longitude the site's longitude, when the source gives it
+// column: as_written the trial's own spellings of the facility, where it wrote a department or a typo
 MATCH (:Trial {nct_id: $nct_id})-[hs:HAS_SITE]->(s:Site)
 RETURN s.facility AS facility, s.city AS city, s.state AS state, s.country AS country, hs.status AS status,
-       s.latitude AS latitude, s.longitude AS longitude
+       s.latitude AS latitude, s.longitude AS longitude, hs.as_written AS as_written
 ORDER BY country, city, facility

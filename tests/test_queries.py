@@ -138,7 +138,8 @@ def test_drugs_for_target_and_targets_of_drug(g: Gateway) -> None:
 
 def test_trial_on_one_row(g: Gateway) -> None:
     (r,) = q(g, "trial", nct_id="nct04344158")
-    assert r["phases"] == ["PHASE3"] and r["sites"] == 81
+    # the page lists 81 locations; "Hunan Cancar Hospital" and "Hunan Cancer Hospital(Department II ...)" are one site
+    assert r["phases"] == ["PHASE3"] and r["sites"] == 80
     assert r["drugs"] == ["anlotinib", "penpulimab", "sorafenib"]
     assert r["conditions"] == ["hepatocellular carcinoma"]
     assert r["sponsors"] == ["Chia Tai Tianqing Pharmaceutical Group Co., Ltd. (lead)"]
@@ -153,16 +154,22 @@ def test_sites_overlap_and_trials_at_site(g: Gateway) -> None:
     assert len(sites) == 49 and sites[0]["country"] <= sites[-1]["country"]
     overlap = {r["nct_id"]: r for r in q(g, "site-overlap", nct_id="NCT06008288")}
     allist = overlap["NCT05288205"]
-    assert allist["shared_sites"] == 8
-    # the two records spell some names differently ("Union Hospital, Tongji ..." / "Union Hospital Tongji ...")
+    assert allist["shared_sites"] == 9
+    # the two records spell some names differently ("Union Hospital, Tongji ..." / "Union Hospital Tongji ...",
+    # and NCT05288205's typo "The First Affiliated Hosipital Of Zhengzhou University")
     assert [re.sub(r"[^a-z ]", "", s.split(" (")[0].casefold()) for s in allist["sites"]] == [
         "beijing cancer hospital", "cancer hospital chinese academy of medical sciences", "fujian cancer hospital",
         "henan cancer hospital", "hunan cancer hospital", "shandong cancer hospital",
-        "the first hospital of china medical university",
+        "the first affiliated hospital of zhengzhou university", "the first hospital of china medical university",
         "union hospital tongji medical college huazhong university of science and technology",
     ]
     at = [(r["nct_id"], r["city"]) for r in q(g, "trials-at-site", facility="hunan cancer hospital", city="changsha")]
     assert ("NCT05288205", "Changsha") in at and ("NCT06008288", "Changsha") in at
+    # the seed NCT04344158 writes it "Hunan Cancar Hospital" and with a department in brackets: one site, both spellings kept
+    assert ("NCT04344158", "Changsha") in at
+    (hunan,) = [r for r in q(g, "sites-for-trial", nct_id="NCT04344158") if r["facility"] == "Hunan Cancer Hospital"]
+    assert sorted(hunan["as_written"]) == [
+        "Hunan Cancar Hospital", "Hunan Cancer Hospital(Department II of Gastroenterology and Urology/Hepatobiliary Surgery)"]
     assert all(city == "Changsha" for _, city in at)
 
 

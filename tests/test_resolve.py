@@ -166,7 +166,8 @@ def test_every_reference_fact_cites_a_defined_source() -> None:
 
 
 def test_sponsor_and_site_keys() -> None:
-    from trialgraph.ontology.resolve import country_code, site_key, sponsor_key
+    from trialgraph.ontology.resolve import country_code, sponsor_key
+    from trialgraph.ontology.sites import site_key
 
     # the example: one sponsor
     assert sponsor_key("Shanghai Junshi Bioscience Co., Ltd.") == sponsor_key("Shanghai Junshi Biosciences")

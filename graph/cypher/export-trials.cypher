@@ -33,6 +33,6 @@ OPTIONAL MATCH (t)-[hs:HAS_SITE]->(x:Site)
 WITH t, arms, interventions, conditions, sponsors, hs, x
 ORDER BY x.site_id
 WITH t, arms, interventions, conditions, sponsors,
-     collect(CASE WHEN x IS NULL THEN null ELSE {site_id: x.site_id, status: hs.status, props: properties(x)} END) AS sites
+     collect(CASE WHEN x IS NULL THEN null ELSE {site_id: x.site_id, status: hs.status, as_written: hs.as_written, props: properties(x)} END) AS sites
 RETURN t.nct_id AS nct_id, properties(t) AS props, arms, interventions, conditions, sponsors, sites
 ORDER BY nct_id

@@ -8,7 +8,7 @@
 //            arms: [{arm_id, props, intervention_ids}],
 //            interventions: [{intervention_id, props, drug_ids}],
 //            conditions: [{condition_id, props, as_written, qualifiers}],
-//            sponsors: [{sponsor_id, props, role}], sites: [{site_id, props, status}]}]
+//            sponsors: [{sponsor_id, props, role}], sites: [{site_id, props, status, as_written}]}]
 UNWIND $trials AS t
 CREATE (tr:Trial)
 SET tr = t.props
@@ -41,5 +41,5 @@ FOREACH (s IN t.sponsors |
 FOREACH (x IN t.sites |
   MERGE (site:Site {site_id: x.site_id})
   SET site += CASE WHEN site.variant IS NULL OR x.props.variant > site.variant THEN x.props ELSE {} END
-  CREATE (tr)-[:HAS_SITE {status: x.status}]->(site))
+  CREATE (tr)-[:HAS_SITE {status: x.status, as_written: x.as_written}]->(site))
 RETURN count(tr) AS trials

@@ -11,7 +11,7 @@
 //            arms: [{arm_id, props, intervention_ids}],
 //            interventions: [{intervention_id, props, drug_ids}],
 //            conditions: [{condition_id, props, as_written, qualifiers}],
-//            sponsors: [{sponsor_id, props, role}], sites: [{site_id, props, status}]}]
+//            sponsors: [{sponsor_id, props, role}], sites: [{site_id, props, status, as_written}]}]
 UNWIND $trials AS t
 MERGE (tr:Trial {nct_id: t.nct_id})
 WITH tr, t
@@ -56,5 +56,5 @@ FOREACH (x IN t.sites |
   MERGE (site:Site {site_id: x.site_id})
   SET site += CASE WHEN site.variant IS NULL OR x.props.variant > site.variant THEN x.props ELSE {} END
   MERGE (tr)-[hs:HAS_SITE]->(site)
-  SET hs.status = x.status)
+  SET hs.status = x.status, hs.as_written = x.as_written)
 RETURN count(tr) AS trials
