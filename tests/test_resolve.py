@@ -50,6 +50,28 @@ SOURCED_ALIASES = [
     ("Yervoy", "ipilimumab", "wikipedia-ipilimumab"), ("CP-675,206", "tremelimumab", "gtopdb-8462"),
     ("ticilimumab", "tremelimumab", "gtopdb-8462"), ("Imjudo", "tremelimumab", "gtopdb-8462"),
     ("Apatinib Mesylate", "apatinib", "ctgov-NCT03764293"),
+    # VEGF/VEGFR-pathway agents
+    ("Inlyta", "axitinib", "ashp-axitinib"), ("BAY 73-4506", "regorafenib", "PMC5844550"),
+    ("Stivarga", "regorafenib", "PMC5844550"), ("ZD6474", "vandetanib", "aacr-ccr-vandetanib"),
+    ("Caprelsa", "vandetanib", "aacr-ccr-vandetanib"), ("Zactima", "vandetanib", "hemonc-vandetanib"),
+    ("AV-951", "tivozanib", "haberkorn-tivozanib"), ("KRN951", "tivozanib", "haberkorn-tivozanib"),
+    ("Fotivda", "tivozanib", "adis-tivozanib-2017"), ("HMPL-013", "fruquintinib", "hutchmed-fruquintinib"),
+    ("Elunate", "fruquintinib", "chimed-elunate-2018"), ("Sulanda", "surufatinib", "doi:10.1007/s40265-021-01489-y"),
+    ("Sulfatinib", "surufatinib", "hutchmed-sulfatinib"), ("HMPL-012", "surufatinib", "hutchmed-sulfatinib"),
+    ("BIBF 1120", "nintedanib", "PMID:26677336"), ("Vargatef", "nintedanib", "mims-vargatef"),
+    ("Zepsun", "donafenib", "doi:10.1007/s40265-021-01603-0"),
+    ("Donafenib Tosylate Tablets", "donafenib", "doi:10.1007/s40265-021-01603-0"),
+    ("Beovu", "brolucizumab", "doi:10.1038/s41433-020-0831-2"), ("Vabysmo", "faricimab", "PMID:35474059"),
+    ("faricimab-svoa", "faricimab", "PMID:35474059"), ("KH902", "conbercept", "nihr-conbercept"),
+    ("Lumitin", "conbercept", "wikipedia-conbercept"),
+    # checkpoint antibodies approved since the first list
+    ("INCMGA00012", "retifanlimab", "tabs-retifanlimab"), ("MGA012", "retifanlimab", "tabs-retifanlimab"),
+    ("Zynyz", "retifanlimab", "tabs-retifanlimab"), ("retifanlimab-dlwr", "retifanlimab", "tabs-retifanlimab"),
+    ("HLX10", "serplulimab", "tabs-serplulimab"), ("Hetronifly", "serplulimab", "tabs-serplulimab"),
+    ("CK-301", "cosibelimab", "checkpoint-ck301"), ("TG-1501", "cosibelimab", "tgtx-tg1501"),
+    ("Unloxcyt", "cosibelimab", "unloxcyt-label"), ("cosibelimab-ipdl", "cosibelimab", "unloxcyt-label"),
+    ("QL1706", "iparomlimab-tuvonralimab", "NCIT:C162774"), ("PSB205", "iparomlimab-tuvonralimab", "PMID:37158938"),
+    ("Erbitux", "cetuximab", "nrdd-2005-erbitux"),
 ]
 
 
@@ -78,12 +100,32 @@ def test_every_checkpoint_antibody_acts_on_its_checkpoint() -> None:
     data = reference_data()
     on = {d.id: {s for a in d.acts_on for s in a.symbols} for d in data.drugs.values()}
     for drug in ("pembrolizumab", "nivolumab", "cemiplimab", "dostarlimab", "tislelizumab", "camrelizumab", "sintilimab",
-                 "zimberelimab", "pucotenlimab", "finotonlimab", "toripalimab", "penpulimab"):
+                 "zimberelimab", "pucotenlimab", "finotonlimab", "toripalimab", "penpulimab", "retifanlimab", "serplulimab"):
         assert on[drug] == {"PDCD1"}, drug
     for drug in ("atezolizumab", "durvalumab", "avelumab", "envafolimab", "sugemalimab", "adebrelimab", "socazolimab",
-                 "tagitanlimab", "benmelstobart"):
+                 "tagitanlimab", "benmelstobart", "cosibelimab"):
         assert on[drug] == {"CD274"}, drug
     assert on["ipilimumab"] == on["tremelimumab"] == {"CTLA4"} and on["cadonilimab"] == {"PDCD1", "CTLA4"}
+    assert on["iparomlimab-tuvonralimab"] == {"PDCD1", "CTLA4"}  # a mixture of two antibodies, one per checkpoint
+
+
+def test_every_vegf_pathway_agent_acts_on_a_ligand_or_a_receptor_of_the_pathway() -> None:
+    data, res = reference_data(), default_resolver()
+    on = {d.id: {s for a in d.acts_on for s in a.symbols} for d in data.drugs.values()}
+    receptors, ligands = set(res.targets("VEGFR")), {"VEGFA", "VEGFB", "PGF"}
+    kinase_inhibitors = ("sorafenib", "sunitinib", "pazopanib", "axitinib", "cabozantinib", "lenvatinib", "regorafenib",
+                         "vandetanib", "tivozanib", "apatinib", "anlotinib", "fruquintinib", "surufatinib", "nintedanib")
+    for drug in kinase_inhibitors:
+        assert on[drug] & receptors and not on[drug] & ligands, drug
+    for drug in ("bevacizumab", "ranibizumab", "brolucizumab", "aflibercept", "conbercept", "faricimab"):
+        assert on[drug] & ligands and not on[drug] & receptors, drug  # they bind the ligand, not its receptor
+    assert on["ramucirumab"] == {"KDR"}
+    # a query by family finds the kinase inhibitors, a query by ligand the ligand binders
+    assert {d for d, t in on.items() if t & receptors} >= set(kinase_inhibitors)
+    assert on["faricimab"] == {"VEGFA", "ANGPT2"} and res.targets("Ang-2") == ("ANGPT2",)
+    assert res.targets("TIE2") == ("TEK",) and "TEK" in on["regorafenib"]
+    # donafenib's source names its targets by family only: it is in the reference data, with no acts_on
+    assert "donafenib" in data.drugs and on["donafenib"] == set()
 
 
 def test_an_antibody_against_the_ligand_does_not_act_on_the_receptor() -> None:
