@@ -32,7 +32,7 @@ TYPES: dict[str, str] = {
         ("secondary_ids", "phases", "keywords", "condition_mesh_ids", "condition_mesh_terms", "intervention_mesh_ids",
          "intervention_mesh_terms", "who_masked", "funder_types", "countries", "central_contacts", "reference_pmids",
          "reference_citations", "primary_outcomes", "secondary_outcomes", "related_nct_ids", "sources", "field_sources",
-         "disagreements", "other_names", "code_names", "brand_names", "synonyms", "salts", "aliases", "as_written",
+         "disagreements", "other_names", "code_names", "brand_names", "synonyms", "salts", "xrefs", "aliases", "as_written",
          "qualifiers"),
         "string[]",
     ),

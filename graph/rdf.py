@@ -47,6 +47,7 @@ NCBIGENE = Namespace("https://identifiers.org/ncbigene:")
 UNIPROT = Namespace("https://identifiers.org/uniprot:")
 HGNC = Namespace("https://identifiers.org/hgnc:")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
+BIOREGISTRY = "https://bioregistry.io/"
 PREFIXES = {
     "tg": TG, "schema": SDO, "biolink": BIOLINK, "mesh": MESH, "ncbigene": NCBIGENE, "uniprot": UNIPROT,
     "hgnc": HGNC, "obo": OBO, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS, "owl": OWL,
@@ -422,6 +423,17 @@ def reference_triples(drugs: Iterable[dict[str, Any]], targets: Iterable[dict[st
         yield condition_iri(narrow), _V.TG_broader, condition_iri(broad)
 
 
+def xref_iri(curie: str) -> URIRef:
+    """'MESH:D016190' -> the MeSH RDF IRI; 'NCIT:C162774' -> the OBO PURL; any other prefix
+    ('DRUGBANK:DB00398') -> its bioregistry.io resolver IRI."""
+    prefix, _, local = curie.partition(":")
+    if prefix == "MESH":
+        return MESH[local]
+    if prefix == "NCIT":
+        return OBO[f"NCIT_{local}"]
+    return URIRef(f"{BIOREGISTRY}{prefix.lower()}:{local}")
+
+
 def drug_triples(dp: dict[str, Any], acts_on: Iterable[dict[str, Any]],
                  symbols: dict[str, URIRef] | None = None) -> Iterator[Triple]:
     """A drug (reference or unresolved) and its mechanisms."""
@@ -437,6 +449,8 @@ def drug_triples(dp: dict[str, Any], acts_on: Iterable[dict[str, Any]],
     for key in ("code_names", "brand_names", "synonyms"):
         for v in _values(dp.get(key)):
             yield iri, _V.SKOS_altLabel, _text(v)
+    for curie in _values(dp.get("xrefs")):
+        yield iri, _V.SKOS_exactMatch, xref_iri(curie)
     for a in acts_on:
         tgt = symbols.get(a["symbol"]) or target_iri(a["symbol"], None)
         yield iri, _V.TG_actsOn, tgt

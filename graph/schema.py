@@ -54,8 +54,8 @@ NODES: dict[str, NodeSpec] = {
         NodeSpec(
             "Drug",
             "drug_id",
-            ("drug_id", "name", "modality", "drug_class", "code_names", "brand_names", "synonyms", "salts", "sources",
-             "resolved", "variant"),
+            ("drug_id", "name", "modality", "drug_class", "code_names", "brand_names", "synonyms", "salts", "xrefs",
+             "sources", "resolved", "variant"),
         ),
         NodeSpec("Target", "symbol", ("symbol", "name", "aliases", "ncbi_gene", "uniprot", "hgnc_id", "sources")),
         NodeSpec("TargetFamily", "family_id", ("family_id", "name", "aliases", "sources")),

@@ -308,6 +308,7 @@ def reference_params(data: ReferenceData) -> tuple[dict[str, Any], dict[str, Any
                     "brand_names": list(d.brand_names),
                     "synonyms": list(d.synonyms),
                     "salts": list(d.salts),
+                    "xrefs": list(d.identifiers),
                     "sources": list(d.sources),
                     "resolved": True,
                 },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -56,6 +57,40 @@ class ActsOn(_Model):
         return (self.target,) if self.target else self.targets
 
 
+# Identifier prefixes a drug's cross-references may use (bioregistry's prefixes, upper case),
+# each with the pattern of its local ids.
+XREF_PATTERNS = {
+    "ATC": r"[A-Z]\d{2}[A-Z]{2}\d{2}",
+    "CHEBI": r"\d+",
+    "CHEMBL.COMPOUND": r"CHEMBL\d+",
+    "DRUGBANK": r"DB\d{5}",
+    "DRUGCENTRAL": r"\d+",
+    "KEGG.DRUG": r"D\d{5}",
+    "MESH": r"[CD]\d{6,9}",
+    "NCIT": r"C\d+",
+    "PUBCHEM.COMPOUND": r"\d+",
+    "UNII": r"[A-Z0-9]{10}",
+}
+
+
+class Xrefs(_Model):
+    """Identifiers of a drug in other resources ('DRUGBANK:DB00398'), with where they are stated."""
+
+    ids: tuple[str, ...] = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _well_formed(self) -> Xrefs:
+        for curie in self.ids:
+            prefix, _, local = curie.partition(":")
+            pattern = XREF_PATTERNS.get(prefix)
+            if pattern is None:
+                raise ValueError(f"{curie!r}: unknown prefix {prefix!r} (known: {', '.join(sorted(XREF_PATTERNS))})")
+            if not re.fullmatch(pattern, local):
+                raise ValueError(f"{curie!r}: a {prefix} id matches {pattern}")
+        return self
+
+
 class Drug(_Model):
     id: str
     name: str
@@ -66,11 +101,16 @@ class Drug(_Model):
     synonyms: tuple[str, ...] = ()
     salts: tuple[str, ...] = ()
     acts_on: tuple[ActsOn, ...] = ()
+    xrefs: tuple[Xrefs, ...] = ()
     sources: tuple[str, ...] = Field(min_length=1)
 
     @property
     def all_names(self) -> tuple[str, ...]:
         return (self.name, *self.code_names, *self.brand_names, *self.synonyms, *self.salts)
+
+    @property
+    def identifiers(self) -> tuple[str, ...]:
+        return tuple(i for x in self.xrefs for i in x.ids)
 
 
 class Condition(_Model):
@@ -172,6 +212,8 @@ def _check_references(data: ReferenceData) -> None:
         check_sources(f"family {f.id}", f.sources)
     for d in data.drugs.values():
         check_sources(f"drug {d.id}", d.sources)
+        for x in d.xrefs:
+            check_sources(f"drug {d.id} identifiers", x.sources)
         for a in d.acts_on:
             check_sources(f"drug {d.id} mechanism", a.sources)
             for sym in a.symbols:

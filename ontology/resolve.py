@@ -95,7 +95,7 @@ class Resolver:
 
     def __post_init__(self) -> None:
         for d in self.data.drugs.values():
-            for n in d.all_names:
+            for n in (*d.all_names, *d.identifiers):  # identifiers as CURIEs: 'DRUGBANK:DB00398'
                 self._add(self._drugs, drug_key(n), d.id, "drug")
         for t in self.data.targets.values():
             for n in (t.symbol, *( [t.name] if t.name else []), *t.aliases):

@@ -252,3 +252,49 @@ def test_a_descriptor_the_reference_data_knows_becomes_the_reference_condition()
     assert res.condition_id == "MESH:D006528" and res.name == reference_data().conditions["MESH:D006528"].name
     res = default_resolver().condition("Carcinoma, Liver Cell", [])
     assert not res.resolved  # without the record's descriptor, the text is not guessed
+
+
+def test_drug_identifiers_are_well_formed_curies() -> None:
+    from pydantic import ValidationError
+
+    from trialgraph.ontology.reference import Xrefs
+
+    for d in reference_data().drugs.values():
+        assert len(set(d.identifiers)) == len(d.identifiers), d.id
+    with pytest.raises(ValidationError, match="unknown prefix"):
+        Xrefs(ids=("DRUGBNK:DB00398",), sources=("s",))
+    with pytest.raises(ValidationError, match="a DRUGBANK id matches"):
+        Xrefs(ids=("DRUGBANK:00398",), sources=("s",))
+
+
+def test_drug_mesh_ids_are_the_ones_the_records_assigned() -> None:
+    """A MeSH id cited from a ClinicalTrials.gov record is one that record's intervention MeSH
+    terms hold, for a term that names the same drug."""
+    import json
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "ctgov"
+    data, res = reference_data(), default_resolver()
+    checked = 0
+    for d in data.drugs.values():
+        for x in d.xrefs:
+            for curie in (i for i in x.ids if i.startswith("MESH:")):
+                for src in (s for s in x.sources if s.startswith("ctgov-")):
+                    record = json.loads((fixtures / f"{src.removeprefix('ctgov-')}.json").read_text(encoding="utf-8"))
+                    meshes = record["derivedSection"]["interventionBrowseModule"]["meshes"]
+                    terms = [m["term"] for m in meshes if m["id"] == curie.removeprefix("MESH:")]
+                    assert terms and res.drug(terms[0]) == d.id, (d.id, curie, src)
+                    checked += 1
+    assert checked >= 18
+    # identifiers resolve as names, so a query may name a drug by one
+    assert res.drug("DRUGBANK:DB00398") == "sorafenib" and res.drug("MESH:D016190") == "carboplatin"
+    assert "ATC:L01EX02" in data.drugs["sorafenib"].identifiers
+
+
+def test_drug_identifiers_become_exact_matches_in_rdf() -> None:
+    from trialgraph.graph import rdf
+
+    props = {"drug_id": "carboplatin", "name": "carboplatin", "xrefs": ["MESH:D016190", "DRUGBANK:DB00398", "NCIT:C1"]}
+    matches = {str(o) for _, p, o in rdf.drug_triples(props, ()) if str(p).endswith("exactMatch")}
+    assert matches == {"http://id.nlm.nih.gov/mesh/D016190", "https://bioregistry.io/drugbank:DB00398",
+                       "http://purl.obolibrary.org/obo/NCIT_C1"}
