@@ -90,6 +90,16 @@ def test_trials_for_condition_includes_narrower(g: Gateway) -> None:
     rows = {r["nct_id"]: r for r in q(g, "trials-for-condition", condition="Carcinoma, Hepatocellular")}
     assert rows["NCT04344158"]["as_written"] == ["Advanced Hepatocellular Carcinoma (HCC)"]
     assert rows["NCT04344158"]["qualifiers"] == ["advanced"]
+    # "cancers of the lung": the records that write lung cancer, and those that write non-small
+    # cell lung cancer (narrower, in MeSH) in any of its spellings
+    lung = {(r["nct_id"], r["condition"]) for r in q(g, "trials-for-condition", condition="lung cancer")}
+    assert {n for n, c in lung if c == "lung cancer"} == {"NCT00023673", "NCT02481830", "NCT05786924"}
+    nsclc = sorted({r["nct_id"] for r in q(g, "trials-for-condition", condition="NSCLC")})
+    assert nsclc == ["NCT02679963", "NCT04267848", "NCT04956640", "NCT05288205", "NCT05786924"]
+    assert {n for n, _ in lung} == {"NCT00023673", "NCT02481830", *nsclc}
+    # NCT05288205 writes 'Pancreatic Ductal Carcinoma': its own MeSH descriptor, narrower than pancreatic cancer
+    pancreas = {r["nct_id"]: r["condition"] for r in q(g, "trials-for-condition", condition="pancreatic cancer")}
+    assert pancreas["NCT05288205"] == "pancreatic ductal carcinoma" and pancreas["NCT05052671"] == "pancreatic cancer"
 
 
 def test_trials_for_target_and_family(g: Gateway) -> None:

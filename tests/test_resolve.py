@@ -298,3 +298,46 @@ def test_drug_identifiers_become_exact_matches_in_rdf() -> None:
     matches = {str(o) for _, p, o in rdf.drug_triples(props, ()) if str(p).endswith("exactMatch")}
     assert matches == {"http://id.nlm.nih.gov/mesh/D016190", "https://bioregistry.io/drugbank:DB00398",
                        "http://purl.obolibrary.org/obo/NCIT_C1"}
+
+
+@pytest.mark.parametrize(
+    "written, condition, qualifiers",
+    [  # condition names as the real records write them
+        ("Non-small Cell Lung Cancer", "MESH:D002289", ()),  # NCT05288205, NCT05786924
+        ("Non Small Cell Lung Cancer", "MESH:D002289", ()),  # NCT02679963
+        ("NSCLC", "MESH:D002289", ()), ("Recurrent NSCLC", "MESH:D002289", ("recurrent",)),  # NCT05786924
+        ("Metastatic Lung Cancer", "MESH:D008175", ("metastatic",)), ("Lung Cancer", "MESH:D008175", ()),
+        ("Pancreas Cancer", "MESH:D010190", ()), ("Pancreatic Cancer", "MESH:D010190", ()),
+        ("Gastric Cancer", "MESH:D013274", ()), ("Colon Cancer", "MESH:D003110", ()),
+        ("Rectal Cancer", "MESH:D012004", ()), ("Thyroid Cancer", "MESH:D013964", ()),
+        ("Colorectal Cancer", "MESH:D015179", ()),
+    ],
+)
+def test_registry_condition_names_resolve(written: str, condition: str, qualifiers: tuple[str, ...]) -> None:
+    r = default_resolver().condition(written)
+    assert (r.condition_id, r.qualifiers) == (condition, qualifiers)
+
+
+def test_condition_mesh_ids_are_the_ones_the_records_assigned() -> None:
+    """A reference condition that cites a ClinicalTrials.gov record carries a descriptor that
+    record's condition MeSH terms hold, under the same heading."""
+    import json
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "ctgov"
+    checked = 0
+    for c in reference_data().conditions.values():
+        for src in (s for s in c.sources if s.startswith("ctgov-")):
+            nct = src.removeprefix("ctgov-").split("-")[0]
+            record = json.loads((fixtures / f"{nct}.json").read_text(encoding="utf-8"))
+            meshes = {m["id"]: m["term"] for m in record["derivedSection"]["conditionBrowseModule"]["meshes"]}
+            assert meshes.get(c.mesh) == c.mesh_heading, (c.id, src)
+            checked += 1
+    assert checked >= 9
+
+
+def test_conditions_under_a_broader_one() -> None:
+    data = reference_data()
+    assert data.narrower("MESH:D008175") == ("MESH:D002289", "MESH:D008175")  # lung: NSCLC under it
+    assert data.narrower("MESH:D010190") == ("MESH:D010190", "MESH:D021441")  # pancreas: ductal carcinoma
+    assert default_resolver().conditions("NSCLC") == ("MESH:D002289",)
