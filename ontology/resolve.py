@@ -53,9 +53,26 @@ def _tokens(text: str) -> list[str]:
     return _WORD.findall(_fold(text))
 
 
+# Chinese dosage-form words, written without spaces around the name: 注射液 injection,
+# 胶囊 capsules, 片 tablets (suffixes); 注射用 "for injection" (prefix).
+_CJK_FORM_SUFFIXES = ("注射液", "胶囊", "片")
+_CJK_FORM_PREFIXES = ("注射用",)
+
+
+def _cjk_drug_token(token: str) -> str:
+    for prefix in _CJK_FORM_PREFIXES:
+        if token.startswith(prefix) and len(token) > len(prefix):
+            token = token[len(prefix):]
+    for suffix in _CJK_FORM_SUFFIXES:
+        if token.endswith(suffix) and len(token) > len(suffix):
+            return token[: -len(suffix)]
+    return token
+
+
 def drug_key(text: str) -> str:
-    """'AK105 Injection' -> 'ak105'; 'Sorafenib Tosylate Tablets' -> 'sorafenib'; 'TQB-2450' -> 'tqb2450'."""
-    toks = _tokens(text)
+    """'AK105 Injection' -> 'ak105'; 'Sorafenib Tosylate Tablets' -> 'sorafenib'; 'TQB-2450' -> 'tqb2450';
+    '恩朗苏拜单抗注射液' -> '恩朗苏拜单抗'."""
+    toks = [_cjk_drug_token(t) for t in _tokens(text)]
     kept = [t for t in toks if t not in FORM_WORDS]
     return "".join(kept or toks)
 

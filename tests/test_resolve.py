@@ -71,7 +71,9 @@ SOURCED_ALIASES = [
     ("CK-301", "cosibelimab", "checkpoint-ck301"), ("TG-1501", "cosibelimab", "tgtx-tg1501"),
     ("Unloxcyt", "cosibelimab", "unloxcyt-label"), ("cosibelimab-ipdl", "cosibelimab", "unloxcyt-label"),
     ("QL1706", "iparomlimab-tuvonralimab", "NCIT:C162774"), ("PSB205", "iparomlimab-tuvonralimab", "PMID:37158938"),
-    ("Erbitux", "cetuximab", "nrdd-2005-erbitux"),
+    ("Erbitux", "cetuximab", "nrdd-2005-erbitux"), ("Rivoceranib", "apatinib", "lskb-rivoceranib-2019"),
+    ("Aitan", "apatinib", "koreabiomed-rivoceranib"), ("Enshuxing", "enlonstobart", "sumgen-enlonstobart"),
+    ("恩朗苏拜单抗注射液", "enlonstobart", "cspc-enlonstobart-2024"),
 ]
 
 
@@ -100,7 +102,8 @@ def test_every_checkpoint_antibody_acts_on_its_checkpoint() -> None:
     data = reference_data()
     on = {d.id: {s for a in d.acts_on for s in a.symbols} for d in data.drugs.values()}
     for drug in ("pembrolizumab", "nivolumab", "cemiplimab", "dostarlimab", "tislelizumab", "camrelizumab", "sintilimab",
-                 "zimberelimab", "pucotenlimab", "finotonlimab", "toripalimab", "penpulimab", "retifanlimab", "serplulimab"):
+                 "zimberelimab", "pucotenlimab", "finotonlimab", "toripalimab", "penpulimab", "retifanlimab", "serplulimab",
+                 "enlonstobart"):
         assert on[drug] == {"PDCD1"}, drug
     for drug in ("atezolizumab", "durvalumab", "avelumab", "envafolimab", "sugemalimab", "adebrelimab", "socazolimab",
                  "tagitanlimab", "benmelstobart", "cosibelimab"):
