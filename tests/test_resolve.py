@@ -344,3 +344,15 @@ def test_conditions_under_a_broader_one() -> None:
     assert data.narrower("MESH:D008175") == ("MESH:D002289", "MESH:D008175")  # lung: NSCLC under it
     assert data.narrower("MESH:D010190") == ("MESH:D010190", "MESH:D021441")  # pancreas: ductal carcinoma
     assert default_resolver().conditions("NSCLC") == ("MESH:D002289",)
+
+
+def test_target_identifiers() -> None:
+    import re
+
+    targets = reference_data().targets.values()
+    ids = [t.hgnc_id for t in targets if t.hgnc_id]
+    assert all(re.fullmatch(r"HGNC:\d+", i) for i in ids) and len(set(ids)) == len(ids)
+    # the kinases, receptors and checkpoints drugs act on all carry one; three ligands are still without
+    assert {t.symbol for t in targets if not t.hgnc_id} == {"VEGFB", "PGF", "ANGPT2"}
+    by_symbol = {t.symbol: t.hgnc_id for t in targets}
+    assert (by_symbol["KDR"], by_symbol["PDCD1"], by_symbol["VEGFA"]) == ("HGNC:6307", "HGNC:8760", "HGNC:12680")
