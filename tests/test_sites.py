@@ -12,30 +12,30 @@ pytestmark = pytest.mark.unit
 # Each group: spellings of one hospital in one city, as real records write them (the seed page
 # NCT04344158 and the ClinicalTrials.gov records in tests/fixtures and ../shared/ctgov_samples).
 @pytest.mark.parametrize(
-    "city, spellings",
+    "city, country, spellings",
     [
-        ("Changsha", ["Hunan Cancer Hospital",  # NCT05288205, NCT06008288
+        ("Changsha", "China", ["Hunan Cancer Hospital",  # NCT05288205, NCT06008288
                       "Hunan Cancar Hospital",  # seed NCT04344158
                       "Hunan Cancer Hospital(Department II of Gastroenterology and Urology/Hepatobiliary Surgery)"]),
-        ("Tianjin", ["Tianjin Medical University Cancer Institute＆Hospital",  # NCT06008288 (full-width ampersand)
+        ("Tianjin", "China", ["Tianjin Medical University Cancer Institute＆Hospital",  # NCT06008288 (full-width ampersand)
                      "Tianjin Medical University Cancar institute & Hospital"]),  # seed NCT04344158
-        ("Changsha", ["Xiangya Hospital Central South University",  # seed NCT04344158
+        ("Changsha", "China", ["Xiangya Hospital Central South University",  # seed NCT04344158
                       "Xiangya Hospital Central South Univesity"]),  # NCT05288205
-        ("Zhengzhou", ["The First Affiliated Hospital of Zhengzhou University",  # NCT06008288
+        ("Zhengzhou", "China", ["The First Affiliated Hospital of Zhengzhou University",  # NCT06008288
                        "The First Affiliated Hosipital Of Zhengzhou University"]),  # NCT05288205
-        ("Hohhot", ["The Affiliated Hospital of Inner Mongolia Medical University",
+        ("Hohhot", "China", ["The Affiliated Hospital of Inner Mongolia Medical University",
                     "The Affilated Hospital of Inner Mongolia Medical University"]),  # a ctgov sample
-        ("Nashville", ["Vanderbilt University School of Medicine", "Vanderbilt Univeristy School of Medicine"]),
+        ("Nashville", "United States", ["Vanderbilt University School of Medicine", "Vanderbilt Univeristy School of Medicine"]),
         # departments before the name, after a comma, or in brackets
-        ("Beijing", ["Peking Union Medical College Hospital",
+        ("Beijing", "China", ["Peking Union Medical College Hospital",
                      "Department of Oncology, Peking Union Medical College Hospital",
                      "Peking Union Medical College Hospital, Dept. of Medical Oncology",
                      "Peking Union Medical College Hospital (Division of Thoracic Surgery)"]),
-        ("Paris", ["Hôpital Saint-Louis", "Hopital Saint-Louis", "Hôpital Saint-Louis, Service d'Oncologie"]),
+        ("Paris", "France", ["Hôpital Saint-Louis", "Hopital Saint-Louis", "Hôpital Saint-Louis, Service d'Oncologie"]),
     ],
 )
-def test_spellings_of_one_hospital_are_one_site(city: str, spellings: list[str]) -> None:
-    keys = {site_key(s, city, "China" if city not in ("Nashville", "Paris") else "France") for s in spellings}
+def test_spellings_of_one_hospital_are_one_site(city: str, country: str, spellings: list[str]) -> None:
+    keys = {site_key(s, city, country) for s in spellings}
     assert len(keys) == 1, keys
 
 
