@@ -90,6 +90,7 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
     start, start_type = _date(t.start_date)
     pcd, pcd_type = _date(t.primary_completion_date)
     comp, comp_type = _date(t.completion_date)
+    sites = _site_rows(t)
     props = _props(
         "Trial",
         {
@@ -135,7 +136,7 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
             "funder_types": list(t.funder_types),
             "responsible_party": t.responsible_party,
             # absent is not zero: a rendering that lists no sites and states no count says nothing
-            "site_count": t.site_count if t.site_count is not None else (len({make_site_key(s.facility, s.city, s.country) for s in t.sites}) or None),
+            "site_count": t.site_count if t.site_count is not None else (len(sites) or None),
             "countries": list(t.countries) or sorted({s.country for s in t.sites if s.country}),
             "central_contacts": [c.name for c in t.contacts],
             "reference_pmids": [r.pmid for r in t.references if r.pmid],
@@ -222,13 +223,28 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
         sponsors.append(
             {"sponsor_id": sid, "role": s.role, "props": _props("Sponsor", {"name": s.name, "agency_class": s.agency_class})}
         )
+    return {
+        "nct_id": nct,
+        "props": props,
+        "unresolved_drugs": list(unresolved_drugs.values()),
+        "interventions": interventions,
+        "arms": arms,
+        "conditions": list(conditions.values()),
+        "sponsors": sponsors,
+        "sites": sites,
+    }
+
+
+def _site_rows(t: Trial) -> list[dict[str, Any]]:
+    """A trial's sites, one row per site: spellings of one site (a department, a typo) fold into
+    one row, and the trial's own spellings stay on it as as_written."""
     sites: dict[str, dict[str, Any]] = {}
     for s in t.sites:
         sid = make_site_key(s.facility, s.city, s.country)
         name = facility_name(s.facility) if s.facility else None
-        site = sites.setdefault(
-            sid,
-            {
+        site = sites.get(sid)
+        if site is None:
+            site = sites[sid] = {
                 "site_id": sid,
                 "status": s.status,
                 "as_written": [],
@@ -245,23 +261,12 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
                         "longitude": s.longitude,
                     },
                 ),
-            },
-        )
-        # a department or typo folded into the site: the trial's own spelling stays on its link
+            }
         if s.facility and s.facility != name and s.facility not in site["as_written"]:
             site["as_written"].append(s.facility)
     for site in sites.values():
         site["as_written"] = site["as_written"] or None
-    return {
-        "nct_id": nct,
-        "props": props,
-        "unresolved_drugs": list(unresolved_drugs.values()),
-        "interventions": interventions,
-        "arms": arms,
-        "conditions": list(conditions.values()),
-        "sponsors": sponsors,
-        "sites": list(sites.values()),
-    }
+    return list(sites.values())
 
 
 def reference_params(data: ReferenceData) -> tuple[dict[str, Any], dict[str, Any]]:
