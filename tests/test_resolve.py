@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from trialgraph.errors import ResolutionError
@@ -226,14 +229,20 @@ def test_sponsor_and_site_keys() -> None:
         "Seoul National University Hospital", "Seoul", "South Korea")
 
 
+CTGOV_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ctgov"
+
+
+def _record(nct: str) -> dict:
+    """A real ClinicalTrials.gov API v2 record of the fixtures, as JSON."""
+    return json.loads((CTGOV_FIXTURES / f"{nct}.json").read_text(encoding="utf-8"))
+
+
 def _conditions_of(nct: str) -> dict[str, str]:
     """As written -> condition id, for a real ClinicalTrials.gov record of the fixtures."""
-    from pathlib import Path
-
     from trialgraph.loaders.base import load_text
     from trialgraph.ontology.normalize import normalize
 
-    path = Path(__file__).resolve().parent / "fixtures" / "ctgov" / f"{nct}.json"
+    path = CTGOV_FIXTURES / f"{nct}.json"
     (trial,) = load_text(path.read_text(encoding="utf-8"), path.name)
     return {text: res.condition_id for text, res in normalize(trial, default_resolver()).conditions}
 
@@ -273,17 +282,13 @@ def test_drug_identifiers_are_well_formed_curies() -> None:
 def test_drug_mesh_ids_are_the_ones_the_records_assigned() -> None:
     """A MeSH id cited from a ClinicalTrials.gov record is one that record's intervention MeSH
     terms hold, for a term that names the same drug."""
-    import json
-    from pathlib import Path
-
-    fixtures = Path(__file__).resolve().parent / "fixtures" / "ctgov"
     data, res = reference_data(), default_resolver()
     checked = 0
     for d in data.drugs.values():
         for x in d.xrefs:
             for curie in (i for i in x.ids if i.startswith("MESH:")):
                 for src in (s for s in x.sources if s.startswith("ctgov-")):
-                    record = json.loads((fixtures / f"{src.removeprefix('ctgov-')}.json").read_text(encoding="utf-8"))
+                    record = _record(src.removeprefix("ctgov-"))
                     meshes = record["derivedSection"]["interventionBrowseModule"]["meshes"]
                     terms = [m["term"] for m in meshes if m["id"] == curie.removeprefix("MESH:")]
                     assert terms and res.drug(terms[0]) == d.id, (d.id, curie, src)
@@ -324,15 +329,11 @@ def test_registry_condition_names_resolve(written: str, condition: str, qualifie
 def test_condition_mesh_ids_are_the_ones_the_records_assigned() -> None:
     """A reference condition that cites a ClinicalTrials.gov record carries a descriptor that
     record's condition MeSH terms hold, under the same heading."""
-    import json
-    from pathlib import Path
-
-    fixtures = Path(__file__).resolve().parent / "fixtures" / "ctgov"
     checked = 0
     for c in reference_data().conditions.values():
         for src in (s for s in c.sources if s.startswith("ctgov-")):
             nct = src.removeprefix("ctgov-").split("-")[0]
-            record = json.loads((fixtures / f"{nct}.json").read_text(encoding="utf-8"))
+            record = _record(nct)
             meshes = {m["id"]: m["term"] for m in record["derivedSection"]["conditionBrowseModule"]["meshes"]}
             assert meshes.get(c.mesh) == c.mesh_heading, (c.id, src)
             checked += 1
