@@ -290,7 +290,7 @@ def bench(n: int, work: Path, seed: int, naive_n: int, workers: int, rdf: bool) 
         rows = rows_of(data, naive_n)
         for name, how in (("batched", None), ("naive", naive_statements())):
             g = FalkorGateway(HOST, srv.status().port or 0, f"bench-{name}")
-            g.write(catalog.statement("clear"))
+            g.clear()
             GraphWriter(g, reference_data()).prepare()
             t0 = time.perf_counter()
             if how is None:
@@ -304,7 +304,7 @@ def bench(n: int, work: Path, seed: int, naive_n: int, workers: int, rdf: bool) 
                                      "relationships": gr, "elements_per_s": (gn + gr) / dt, "counts": gper}
             print(f"{name} writer, first {len(rows):,} trials: {dt:.1f} s, {stmts:,} statements, "
                   f"{(gn + gr) / dt:,.0f} nodes+relationships/s", flush=True)
-            g.write(catalog.statement("clear"))
+            g.clear()
             g.close()
         b, nv = res["writer_batched"], res["writer_naive"]
         res["naive_ratio_same_rows"] = b["elements_per_s"] / nv["elements_per_s"]

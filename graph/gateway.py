@@ -39,6 +39,17 @@ class Gateway:
     def describe(self) -> str:
         raise NotImplementedError
 
+    def clear(self, batch: int = 10_000) -> int:
+        """Empty the graph in batches (each its own transaction, so a registry-size graph never
+        needs one huge transaction); the schema stays. Returns the number of nodes deleted."""
+        stmt, total = catalog.statement("clear"), 0
+        while True:
+            rows = self.write(stmt, {"batch": batch})
+            n = int(rows[0]["deleted"]) if rows else 0
+            total += n
+            if n < batch:
+                return total
+
     def journal_key(self) -> str:
         """Names this graph for the load journal (trialgraph/journal.py); no secrets in it."""
         raise NotImplementedError
@@ -148,7 +159,10 @@ class Neo4jGateway(Gateway):
         from neo4j.exceptions import AuthError, ServiceUnavailable
 
         self.settings = settings
-        self._driver = neo4j.GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password))
+        # Our statements are linted against the schema (tests/test_cypher.py): the server's
+        # notifications (an unknown label in an empty graph, ...) are noise in a user's terminal.
+        self._driver = neo4j.GraphDatabase.driver(settings.uri, auth=(settings.user, settings.password),
+                                                  notifications_min_severity="OFF")
         try:
             self._driver.verify_connectivity()
         except (ServiceUnavailable, AuthError, OSError, ValueError) as e:
@@ -190,6 +204,30 @@ class Neo4jGateway(Gateway):
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> Rows:
         return self._run(cypher, params, "w")
 
+    def plan(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[str]:
+        """EXPLAIN's plan (nothing runs): one operator a line, the first is where the plan starts
+        reading (leaf first), with Neo4j's details (``NodeUniqueIndexSeek | t:Trial(nct_id) ...``)."""
+        from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+        try:
+            _, summary, _ = self._driver.execute_query("EXPLAIN " + cypher, dict(params or {}),
+                                                       database_=self.settings.database)
+        except ServiceUnavailable as e:
+            raise GraphUnavailableError(f"lost Neo4j at {self.settings.uri}: {e}") from e
+        except Neo4jError as e:
+            raise GraphError(f"Neo4j refused the statement: {e.code}: {e.message}") from e
+        lines: list[str] = []
+
+        def walk(op: dict[str, Any], depth: int) -> None:
+            for child in op.get("children", []):
+                walk(child, depth + 1)
+            name = str(op.get("operatorType", "?")).split("@")[0]
+            details = str((op.get("args") or {}).get("Details", ""))
+            lines.append(f"{'  ' * depth}{name} | {details}".rstrip(" |"))
+
+        walk(summary.plan or {}, 0)
+        return lines
+
     def ensure_schema(self) -> None:
         for stmt in catalog.ddl_statements("schema.neo4j"):
             self.write(stmt)
@@ -226,6 +264,13 @@ def connect(settings: Settings | None = None, start_local: bool = True) -> Gatew
     settings = settings or Settings.from_env()
     if settings.neo4j:
         return Neo4jGateway(settings.neo4j)
+    if settings.managed_neo4j:
+        from trialgraph.graph.neo4jserver import Neo4jServer
+
+        managed = Neo4jServer.from_env(settings.home)
+        if start_local:
+            managed.start()
+        return Neo4jGateway(managed.settings())
     server = LocalServer(settings.home, settings.local_port)
     status = server.start() if start_local else server.status()
     if not status.running:

@@ -172,14 +172,25 @@ def _trial(out: _Writer, row: dict[str, Any]) -> None:
         out.rel("HAS_SITE", nct, x["site_id"], x)
 
 
-def command(directory: Path, report: ImportReport, database: str = "neo4j") -> str:
-    """The neo4j-admin command that imports these files (run with Neo4j stopped)."""
-    parts = ["neo4j-admin", "database", "import", "full", database, "--overwrite-destination",
+def _arguments(files: list[Path], directory: Path, database: str) -> list[str]:
+    parts = ["database", "import", "full", database, "--overwrite-destination",
              "--multiline-fields=true", "--array-delimiter=U+001F", "--id-type=string"]
-    for p in report.files:
+    for p in files:
         kind = "--nodes" if p.name.startswith("nodes-") else "--relationships"
         parts.append(f"{kind}={directory / p.name}")
-    return " ".join(shlex.quote(x) for x in parts)
+    return parts
+
+
+def admin_arguments(directory: Path, database: str = "neo4j") -> list[str]:
+    """The arguments of ``neo4j-admin`` that import a written folder (run with Neo4j stopped):
+    the same command as its import.sh, with absolute paths."""
+    files = [*sorted(directory.glob("nodes-*.csv")), *sorted(directory.glob("rels-*.csv"))]
+    return _arguments(files, directory, database)
+
+
+def command(directory: Path, report: ImportReport, database: str = "neo4j") -> str:
+    """The neo4j-admin command that imports these files (run with Neo4j stopped)."""
+    return " ".join(shlex.quote(x) for x in ["neo4j-admin", *_arguments(report.files, directory, database)])
 
 
 def _scripts(directory: Path, report: ImportReport) -> None:

@@ -8,7 +8,10 @@
 // column: nct_ids those trials
 MATCH (d:Drug)
 WHERE d.drug_id IN $drug
-MATCH (d)<-[:USES_DRUG]-(:Intervention)<-[:GIVES]-(a:Arm)-[:GIVES]->(:Intervention)-[:USES_DRUG]->(o:Drug)
+// Two MATCH clauses, not one pattern: one intervention may use both drugs ("Toripalimab combined
+// with Lenvatinib"), and Neo4j never uses one relationship twice within a pattern.
+MATCH (d)<-[:USES_DRUG]-(:Intervention)<-[:GIVES]-(a:Arm)
+MATCH (a)-[:GIVES]->(:Intervention)-[:USES_DRUG]->(o:Drug)
 WHERE NOT o.drug_id IN $drug
 MATCH (t:Trial)-[:HAS_ARM]->(a)
 WITH DISTINCT o, a, t

@@ -1,10 +1,12 @@
 """Shared fixtures.
 
 Integration tests run against real servers only: the bundled local server, which every test
-run starts itself (on a free loopback port, in a temporary TRIALGRAPH_HOME), and Neo4j 5
-through testcontainers where a Docker engine exists, or at NEO4J_URI when the user also sets
-TRIALGRAPH_TEST_ALLOW_CLEAR=1 (the tests empty that database). Elsewhere the Neo4j runs are
-skipped with the reason printed.
+run starts itself (on a free loopback port, in a temporary TRIALGRAPH_HOME), and Neo4j: at
+NEO4J_URI when the user also sets TRIALGRAPH_TEST_ALLOW_CLEAR=1 (the tests empty that database),
+else through testcontainers where a Docker engine answers, else the managed Neo4j server
+(graph/neo4jserver.py: Neo4j Community from Maven Central, in a temporary home). Where none can
+run, the Neo4j runs are skipped with the reason printed, or fail when TRIALGRAPH_REQUIRE_NEO4J=1
+(CI sets it: no Neo4j test is skipped there).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -40,76 +42,183 @@ def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServ
     server.stop()
 
 
-def _neo4j_settings() -> tuple[Neo4jSettings | None, str, object]:
-    """Settings for a Neo4j the tests may empty, the reason when there is none, and a container to stop."""
+ENGINES = ("falkordb", "neo4j")
+
+
+def _managed_neo4j(tmp_path_factory: pytest.TempPathFactory):
+    """The managed Neo4j (graph/neo4jserver.py) in a temporary home, on free loopback ports; or
+    the reason it cannot run here."""
+    from trialgraph.errors import ServerError
+    from trialgraph.graph.neo4jserver import Neo4jServer, java_command, maven_command
+
+    try:
+        java_command()
+        maven_command()
+    except ServerError as e:
+        return None, f"no Neo4j: NEO4J_URI is not set, no Docker engine answers, and the managed server cannot run: {e}"
+    server = Neo4jServer(tmp_path_factory.mktemp("neo4j-home"), free_port(), free_port(), heap="1g", pagecache="256m")
+    server.start()
+    return server, ""
+
+
+def _neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> tuple[Neo4jSettings | None, str, Callable[[], None]]:
+    """A Neo4j the tests may empty, in this order: NEO4J_URI (with TRIALGRAPH_TEST_ALLOW_CLEAR=1),
+    testcontainers where a Docker engine answers, the managed server; else the reason there is none.
+    Also what stops it after the session."""
     uri = os.environ.get("NEO4J_URI")
     if uri:
         if os.environ.get("TRIALGRAPH_TEST_ALLOW_CLEAR") != "1":
-            return None, "NEO4J_URI is set, but the tests would empty that database: set TRIALGRAPH_TEST_ALLOW_CLEAR=1 to allow it", None
+            return None, "NEO4J_URI is set, but the tests would empty that database: set TRIALGRAPH_TEST_ALLOW_CLEAR=1 to allow it", _nothing
         return (
             Neo4jSettings(uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_DATABASE", "neo4j"),
                           os.environ.get("NEO4J_PASSWORD", "")),
             "",
-            None,
+            _nothing,
         )
     try:
         import docker
 
         docker.from_env().ping()
-    except Exception as e:  # no engine, no socket, no permission: all mean "no Docker here"
-        return None, f"no Neo4j: NEO4J_URI is not set and no Docker engine answers for testcontainers ({type(e).__name__})", None
+    except Exception:  # no engine, no socket, no permission: all mean "no Docker here"
+        server, reason = _managed_neo4j(tmp_path_factory)
+        if server is None:
+            return None, reason, _nothing
+        return server.settings(), "", server.stop
     from testcontainers.neo4j import Neo4jContainer
 
-    container = Neo4jContainer("neo4j:5")
+    container = Neo4jContainer("neo4j:5.26")
     container.start()
-    return Neo4jSettings(container.get_connection_url(), "neo4j", "neo4j", container.password), "", container
+    return Neo4jSettings(container.get_connection_url(), "neo4j", "neo4j", container.password), "", container.stop
+
+
+def _nothing() -> None:
+    pass
 
 
 @pytest.fixture(scope="session")
-def neo4j_settings() -> Iterator[Neo4jSettings]:
-    settings, reason, container = _neo4j_settings()
+def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jSettings]:
+    settings, reason, stop = _neo4j_settings(tmp_path_factory)
     if settings is None:
+        if os.environ.get("TRIALGRAPH_REQUIRE_NEO4J") == "1":
+            pytest.fail(f"TRIALGRAPH_REQUIRE_NEO4J=1 and {reason}")
         pytest.skip(reason)
     yield settings
-    if container is not None:
-        container.stop()  # type: ignore[attr-defined]
+    stop()
+
+
+class SharedNeo4j:
+    """Neo4j Community has one user database: the tests take turns with it. ``take(key, fill)``
+    gives the gateway holding what ``fill`` loads under ``key``, loading it again only when
+    another fixture changed the database since."""
+
+    def __init__(self, settings: Neo4jSettings) -> None:
+        self.gateway = Neo4jGateway(settings)
+        self.gateway.clear()
+        self.gateway.ensure_schema()
+        self.holder: object = None
+
+    def take(self, key: object, fill: Callable[[Gateway], None] | None = None) -> Gateway:
+        if key is None or key != self.holder:
+            self.gateway.clear()
+            self.holder = None
+            if fill is not None:
+                fill(self.gateway)
+            self.holder = key
+        return self.gateway
+
+
+@pytest.fixture(scope="session")
+def shared_neo4j(neo4j_settings: Neo4jSettings) -> Iterator[SharedNeo4j]:
+    shared = SharedNeo4j(neo4j_settings)
+    yield shared
+    shared.gateway.clear()
+    shared.gateway.close()
+
+
+def _fill(paths: tuple[Path, ...]) -> Callable[[Gateway], None]:
+    def fill(gw: Gateway) -> None:
+        from trialgraph.pipeline import load
+
+        report = load(list(paths), gw)
+        assert report.ok, report.problems
+
+    return fill
+
+
+@pytest.fixture(scope="session")
+def loaded_graph(request: pytest.FixtureRequest, local_server: LocalServer):
+    """``loaded_graph(engine, name, *paths)``: a graph on that engine with the schema and the given
+    files loaded, for the read-only tests that share it (loaded once per session on the local
+    server; on Neo4j again whenever another fixture used the database in between)."""
+    graphs: dict[tuple, Gateway] = {}
+
+    def get(engine: str, name: str, *paths: Path) -> Gateway:
+        key = (name, *paths)
+        if engine == "neo4j":
+            shared: SharedNeo4j = request.getfixturevalue("shared_neo4j")
+            return shared.take(key, _fill(paths))
+        if key not in graphs:
+            gw = FalkorGateway(HOST, local_server.status().port, f"{name}-{uuid.uuid4().hex[:8]}")
+            gw.ensure_schema()
+            _fill(paths)(gw)
+            graphs[key] = gw
+        return graphs[key]
+
+    yield get
+    for gw in graphs.values():
+        gw.clear()
+        gw.close()
 
 
 @pytest.fixture(scope="session")
 def loaded_local_graph(local_server: LocalServer):
     """``with loaded_local_graph(name, *paths) as gw``: a fresh graph on the local server with the
-    schema and the given files loaded, emptied after; for module-scoped fixtures that many
-    read-only tests share."""
-    from trialgraph.pipeline import load
+    schema and the given files loaded, emptied after."""
 
     @contextlib.contextmanager
     def loaded(name: str, *paths: Path) -> Iterator[Gateway]:
         gw = FalkorGateway(HOST, local_server.status().port, f"{name}-{uuid.uuid4().hex[:8]}")
         gw.ensure_schema()
         try:
-            report = load(list(paths), gw)
-            assert report.ok, report.problems
+            _fill(paths)(gw)
             yield gw
         finally:
-            gw.write(catalog.statement("clear"))
+            gw.clear()
             gw.close()
 
     return loaded
 
 
-@pytest.fixture(params=["falkordb", "neo4j"])
+@pytest.fixture(scope="session")
+def cli_env(local_server: LocalServer) -> Callable[[Gateway], dict[str, str]]:
+    """``cli_env(gw)``: the environment under which the trialgraph command reaches ``gw``'s graph."""
+
+    def env(gw: Gateway) -> dict[str, str]:
+        if isinstance(gw, Neo4jGateway):
+            s = gw.settings
+            return {"NEO4J_URI": s.uri, "NEO4J_USER": s.user, "NEO4J_PASSWORD": s.password,
+                    "NEO4J_DATABASE": s.database, "TRIALGRAPH_HOME": str(local_server.home), "TRIALGRAPH_ENGINE": ""}
+        assert isinstance(gw, FalkorGateway)
+        return {"TRIALGRAPH_HOME": str(local_server.home), "TRIALGRAPH_PORT": str(gw.port),
+                "TRIALGRAPH_GRAPH": gw.graph_name, "NEO4J_URI": "", "TRIALGRAPH_ENGINE": ""}
+
+    return env
+
+
+@pytest.fixture(params=ENGINES)
 def graph(request: pytest.FixtureRequest, local_server: LocalServer) -> Iterator[Gateway]:
     """An empty graph with the schema in place, on each engine."""
     if request.param == "falkordb":
         status = local_server.status()
         gw: Gateway = FalkorGateway(HOST, status.port, f"test-{uuid.uuid4().hex[:8]}")
+        gw.ensure_schema()
+        yield gw
+        gw.clear()
+        gw.close()
     else:
-        gw = Neo4jGateway(request.getfixturevalue("neo4j_settings"))
-        gw.write(catalog.statement("clear"))
-    gw.ensure_schema()
-    yield gw
-    gw.write(catalog.statement("clear"))
-    gw.close()
+        shared: SharedNeo4j = request.getfixturevalue("shared_neo4j")
+        yield shared.take(None)
+        shared.holder = None  # the test wrote to it
 
 
 @pytest.fixture

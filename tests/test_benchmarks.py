@@ -43,7 +43,7 @@ def test_naive_and_batched_writers_build_the_same_graph(local_server: LocalServe
                 assert run.naive_write(gw, rows, stmts) > len(rows)  # one statement per element
             counts[kind] = run.counts(gw)
         finally:
-            gw.write(catalog.statement("clear"))
+            gw.clear()
             gw.close()
     nodes, rels, per = counts["batched"]
     assert per["Trial"] == 60 and rels > nodes > 60

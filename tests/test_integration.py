@@ -166,7 +166,7 @@ def test_a_failing_batch_writes_no_partial_trial(graph: Gateway) -> None:
     from trialgraph.graph.writer import GraphWriter
 
     for statement_kind in ("new", "merging"):
-        graph.write(catalog.statement("clear"))
+        graph.clear()
         if statement_kind == "merging":  # both trials already in the graph, so the writer merges
             graph.write(catalog.statement("write-new-trials"), {"trials": [{**good, "arms": []}, {**bad, "props": {"nct_id": bad["nct_id"]}, "arms": []}]})
         writer = GraphWriter(graph, reference_data(), batch_size=10)

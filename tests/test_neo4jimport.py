@@ -29,9 +29,8 @@ TYPES = {"string", "long", "double", "boolean", "string[]"}
 
 
 @pytest.fixture(scope="module")
-def loaded(loaded_local_graph) -> Iterator[Gateway]:
-    with loaded_local_graph("nimport", *INPUTS) as gw:
-        yield gw
+def loaded(loaded_graph) -> Gateway:
+    return loaded_graph("falkordb", "nimport", *INPUTS)
 
 
 @pytest.fixture(scope="module")

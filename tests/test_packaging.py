@@ -32,7 +32,8 @@ def test_wheel_contents(tmp_path: Path) -> None:
     assert {f"trialgraph/queries/{n}" for n in queries} <= names
     assert {"trialgraph/ontology/data/drugs.toml", "trialgraph/ontology/data/targets.toml",
             "trialgraph/ontology/data/conditions.toml", "trialgraph/ontology/trialgraph.ttl",
-            "trialgraph/ontology/shapes.ttl", "trialgraph/graph/browser/trialgraph.grass"} <= names
+            "trialgraph/ontology/shapes.ttl", "trialgraph/graph/browser/trialgraph.grass",
+            "trialgraph/graph/neo4j/pom.xml"} <= names
     assert len([n for n in names if n.startswith("trialgraph/samples/seeds/")]) == 5
     assert "trialgraph/cli.py" in names and "trialgraph/loaders/ctgov_page.py" in names
     # one import namespace: no top-level graph/, queries/ ... modules, no tests

@@ -39,10 +39,10 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-@pytest.fixture(scope="module")
-def g(loaded_local_graph, seeds_dir: Path) -> Iterator[Gateway]:
-    with loaded_local_graph("queries", seeds_dir, FIXTURES / "ctgov", FIXTURES / "ctgov_xml") as gw:
-        yield gw
+@pytest.fixture(params=["falkordb", "neo4j"])
+def g(request: pytest.FixtureRequest, loaded_graph, seeds_dir: Path) -> Gateway:
+    """The seeds and fixtures loaded, on each engine: every golden answer holds on both."""
+    return loaded_graph(request.param, "queries", seeds_dir, FIXTURES / "ctgov", FIXTURES / "ctgov_xml")
 
 
 def q(gw: Gateway, name: str, **params: str) -> list[dict]:

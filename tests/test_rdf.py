@@ -30,19 +30,24 @@ SDO = rdf.SDO
 PREFIXES = "\n".join(f"PREFIX {k}: <{v}>" for k, v in rdf.PREFIXES.items())
 
 
-@pytest.fixture(scope="module")
-def g(loaded_local_graph) -> Iterator[Gateway]:
-    with loaded_local_graph("rdf", SEEDS) as gw:
-        yield gw
+@pytest.fixture(params=["falkordb", "neo4j"])
+def g(request: pytest.FixtureRequest, loaded_graph) -> Gateway:
+    return loaded_graph(request.param, "rdf", SEEDS)
 
 
-@pytest.fixture(scope="module")
+_EXPORTS: dict[str, Graph] = {}
+
+
+@pytest.fixture
 def exported(g: Gateway) -> Graph:
-    buf = io.StringIO()
-    rdf.write(rdf.triples(rdf.rows_from_graph(g, reference_data(), page=2)), buf, "turtle", chunk=300)
-    out = Graph()
-    out.parse(data=buf.getvalue(), format="turtle")
-    return out
+    """The seeds' export from the graph on each engine (built once per engine)."""
+    if g.engine not in _EXPORTS:
+        buf = io.StringIO()
+        rdf.write(rdf.triples(rdf.rows_from_graph(g, reference_data(), page=2)), buf, "turtle", chunk=300)
+        out = Graph()
+        out.parse(data=buf.getvalue(), format="turtle")
+        _EXPORTS[g.engine] = out
+    return _EXPORTS[g.engine]
 
 
 def trial_part(triples: Iterator, nct: str) -> Graph:

@@ -59,7 +59,7 @@ def fresh_graph(local_server: LocalServer) -> Iterator[FalkorGateway]:
     gw = FalkorGateway(HOST, local_server.status().port, f"rel-{uuid.uuid4().hex[:8]}")
     gw.ensure_schema()
     yield gw
-    gw.write(catalog.statement("clear"))
+    gw.clear()
     gw.close()
 
 

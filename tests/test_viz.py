@@ -149,10 +149,9 @@ def test_the_guides_trial_statement_draws_the_trial_on_the_local_server(seeded_g
 
 
 # -- HTML view ----------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def seeded_graph(loaded_local_graph) -> Iterator[Gateway]:
-    with loaded_local_graph("viz", SEEDS) as gw:
-        yield gw
+@pytest.fixture(params=["falkordb", "neo4j"])
+def seeded_graph(request: pytest.FixtureRequest, loaded_graph) -> Gateway:
+    return loaded_graph(request.param, "viz", SEEDS)
 
 
 @pytest.mark.integration
@@ -179,9 +178,8 @@ def test_trial_view_draws_every_site_of_the_trial(seeded_graph: Gateway) -> None
 
 
 @pytest.mark.integration
-def test_viz_command_writes_a_self_contained_page(local_server: LocalServer, seeded_graph: Gateway, tmp_path: Path) -> None:
-    env = {"TRIALGRAPH_HOME": str(local_server.home), "TRIALGRAPH_PORT": str(local_server.status().port),
-           "TRIALGRAPH_GRAPH": seeded_graph.graph_name, "NEO4J_URI": ""}
+def test_viz_command_writes_a_self_contained_page(cli_env, seeded_graph: Gateway, tmp_path: Path) -> None:
+    env = cli_env(seeded_graph)
     out = tmp_path / "pd1.html"
     result = CliRunner().invoke(main, ["viz", "combination-therapies", "-p", "target=PD-1", "-p", "condition=HCC",
                                        "-o", str(out)], env=env, catch_exceptions=False)

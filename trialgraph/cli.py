@@ -30,6 +30,10 @@ def _settings() -> Settings:
     """Settings from the environment. The Neo4j password is never a command-line option: it comes
     from NEO4J_PASSWORD, or, at a terminal, from a prompt that does not echo it."""
     env = dict(os.environ)
+    ctx = click.get_current_context(silent=True)
+    engine = ctx.find_root().obj.get("engine") if ctx and ctx.find_root().obj else None
+    if engine:
+        env["TRIALGRAPH_ENGINE"] = engine
     if env.get("NEO4J_URI") and env.get("NEO4J_PASSWORD") is None and sys.stdin.isatty():
         env["NEO4J_PASSWORD"] = click.prompt(f"Neo4j password for {env.get('NEO4J_USER', 'neo4j')} at {env['NEO4J_URI']}",
                                              hide_input=True, err=True)
@@ -90,12 +94,16 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 @click.option("--debug", is_flag=True, help="Show debug logs and tracebacks.")
+@click.option("--engine", type=click.Choice(["falkordb", "neo4j"]),
+              help="The graph to use: the bundled local server (falkordb, the default) or the managed Neo4j "
+                   "(trialgraph neo4j start); also TRIALGRAPH_ENGINE. NEO4J_URI selects any other Neo4j.")
 @click.version_option(package_name="trialgraph")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, engine: str | None) -> None:
     """trialgraph: clinical trials, their arms, drugs, targets and conditions, as a graph."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    ctx.obj["engine"] = engine
     logging.basicConfig(
         level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -132,6 +140,74 @@ def server_status() -> None:
     status = _local().status()
     click.echo(str(status))
     sys.exit(0 if status.running else 1)
+
+
+# -- neo4j ----------------------------------------------------------------------------------
+@main.group("neo4j")
+def neo4j_group() -> None:
+    """A managed Neo4j server: Neo4j Community and Browser from Maven Central, on loopback, data
+    under TRIALGRAPH_HOME/neo4j. Use it with --engine neo4j (or TRIALGRAPH_ENGINE=neo4j)."""
+
+
+def _managed():
+    from trialgraph.graph.neo4jserver import Neo4jServer
+
+    return Neo4jServer.from_env(_settings().home)
+
+
+@neo4j_group.command("start")
+def neo4j_start() -> None:
+    """Start the managed Neo4j (a no-op when it runs); the first start downloads Neo4j with Maven."""
+    import time
+
+    server = _managed()
+    first = not server.status().running
+    t0 = time.monotonic()
+    if first:
+        click.echo("starting Neo4j (the first start resolves Neo4j from Maven Central)...", err=True)
+    st = server.start()
+    if first:
+        click.echo(f"started in {time.monotonic() - t0:.0f} s", err=True)
+    click.echo(str(st))
+    click.echo(f"Neo4j Browser: {st.browser_url} (connect to {st.bolt_uri} as neo4j; the password is in "
+               f"{server.password_file}). Commands: trialgraph --engine neo4j ...")
+
+
+@neo4j_group.command("stop")
+def neo4j_stop() -> None:
+    """Stop the managed Neo4j cleanly."""
+    server = _managed()
+    was = server.status().running
+    server.stop()
+    click.echo("stopped the managed Neo4j" if was else "the managed Neo4j was not running")
+
+
+@neo4j_group.command("status")
+def neo4j_status() -> None:
+    """Ports, version and data size of the managed Neo4j. Exit code 0 if it runs, 1 if not."""
+    st = _managed().status()
+    click.echo(str(st))
+    sys.exit(0 if st.running else 1)
+
+
+@neo4j_group.command("import")
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False, exists=True))
+def neo4j_import(directory: Path) -> None:
+    """Rebuild the managed Neo4j's database from `trialgraph export neo4j-import DIR` with
+    neo4j-admin database import full (the server is stopped for it and started again), then
+    create the constraints and indexes."""
+    from trialgraph.graph import catalog
+    from trialgraph.graph.gateway import Neo4jGateway
+
+    server = _managed()
+    out = server.import_csv(directory)
+    with Neo4jGateway(server.settings()) as gw:
+        gw.ensure_schema()
+        nodes = sum(r["count"] for r in gw.read(catalog.statement("count-labels")))
+        rels = sum(r["count"] for r in gw.read(catalog.statement("count-relationships")))
+    for ln in [ln for ln in out.splitlines() if ln.strip()][-3:]:
+        click.echo(ln, err=True)
+    click.echo(f"imported {directory} into the managed Neo4j: {nodes} nodes, {rels} relationships")
 
 
 # -- load -----------------------------------------------------------------------------------
@@ -569,7 +645,7 @@ def db_clear(yes: bool) -> None:
         where = gw.describe()
         if not yes:
             raise click.UsageError(f"this empties {where}: run again with --yes")
-        gw.write(catalog.statement("clear"))
+        gw.clear()
         discard(s.home, gw)  # an interrupted load of this graph has nothing left to resume
     click.echo(f"emptied {where}")
 

@@ -10,6 +10,7 @@ from trialgraph.errors import ConfigError
 
 DEFAULT_GRAPH_NAME = "trialgraph"
 DEFAULT_BATCH_SIZE = 100
+ENGINES = ("falkordb", "neo4j")
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,17 @@ class Settings:
     batch_size: int
     local_port: int | None
     neo4j: Neo4jSettings | None
+    # TRIALGRAPH_ENGINE (or --engine): "neo4j" without NEO4J_URI means the managed Neo4j
+    # (trialgraph neo4j start); NEO4J_URI always means that Neo4j.
+    engine_choice: str = "falkordb"
 
     @property
     def engine(self) -> str:
-        return "neo4j" if self.neo4j else "falkordb"
+        return "neo4j" if self.neo4j or self.engine_choice == "neo4j" else "falkordb"
+
+    @property
+    def managed_neo4j(self) -> bool:
+        return self.neo4j is None and self.engine_choice == "neo4j"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -50,6 +58,9 @@ class Settings:
             raise ConfigError(f"TRIALGRAPH_BATCH_SIZE must be a whole number, got {batch_text!r}") from e
         if batch < 1:
             raise ConfigError("TRIALGRAPH_BATCH_SIZE must be at least 1")
+        engine = (env.get("TRIALGRAPH_ENGINE") or "falkordb").strip().lower()
+        if engine not in ENGINES:
+            raise ConfigError(f"TRIALGRAPH_ENGINE must be one of {', '.join(ENGINES)}, got {engine!r}")
         neo4j = None
         uri = env.get("NEO4J_URI")
         if uri:
@@ -68,4 +79,5 @@ class Settings:
             batch_size=batch,
             local_port=port,
             neo4j=neo4j,
+            engine_choice="neo4j" if uri else engine,
         )
