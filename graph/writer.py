@@ -217,6 +217,8 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
         )
         c["as_written"].append(text)
         c["qualifiers"] += [q for q in res.qualifiers if q not in c["qualifiers"]]
+    for c in conditions.values():  # no qualifier is an absent property on both engines, never []
+        c["qualifiers"] = c["qualifiers"] or None
     sponsors = []
     for s in t.sponsors:
         sid = sponsor_key(s.name)

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from trialgraph.graph import catalog
 from trialgraph.graph.gateway import FalkorGateway, Gateway, Neo4jGateway
 from trialgraph.graph.localserver import HOST, LocalServer, free_port
 
 from trialgraph.settings import Neo4jSettings
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/support.py: helpers shared by modules
 SEEDS = Path(__file__).resolve().parent.parent / "trialgraph" / "samples" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -43,6 +44,7 @@ def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServ
 
 
 ENGINES = ("falkordb", "neo4j")
+_MANAGED: list = []  # the managed Neo4j, when the tests started one
 
 
 def _managed_neo4j(tmp_path_factory: pytest.TempPathFactory):
@@ -58,6 +60,7 @@ def _managed_neo4j(tmp_path_factory: pytest.TempPathFactory):
         return None, f"no Neo4j: NEO4J_URI is not set, no Docker engine answers, and the managed server cannot run: {e}"
     server = Neo4jServer(tmp_path_factory.mktemp("neo4j-home"), free_port(), free_port(), heap="1g", pagecache="256m")
     server.start()
+    _MANAGED.append(server)
     return server, ""
 
 
@@ -104,6 +107,14 @@ def neo4j_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jSe
         pytest.skip(reason)
     yield settings
     stop()
+
+
+@pytest.fixture(scope="session")
+def managed_neo4j(neo4j_settings: Neo4jSettings):
+    """The managed Neo4j server itself (for the bulk import and kill tests)."""
+    if not _MANAGED:
+        pytest.skip("needs the managed Neo4j: these tests run on NEO4J_URI or a container here")
+    return _MANAGED[0]
 
 
 class SharedNeo4j:

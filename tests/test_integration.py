@@ -76,12 +76,7 @@ def test_seed_graph_shape(seeded: Gateway) -> None:
         "MATCH (t:Trial)-[s:STUDIES]->(c:Condition {condition_id: $c}) RETURN t.nct_id AS nct, s.qualifiers AS q ORDER BY nct",
         {"c": "MESH:D006528"},
     )
-    assert hcc == [
-        {"nct": "NCT03945799", "q": []},
-        {"nct": "NCT04344158", "q": ["advanced"]},
-        {"nct": "NCT04523493", "q": ["advanced"]},
-        {"nct": "NCT05111366", "q": []},
-    ] or hcc == [
+    assert hcc == [  # no qualifier: an absent property on both engines
         {"nct": "NCT03945799", "q": None},
         {"nct": "NCT04344158", "q": ["advanced"]},
         {"nct": "NCT04523493", "q": ["advanced"]},

@@ -296,9 +296,10 @@ def load(paths: list[Path], gateway: Gateway, batch_size: int = 100, resolver: R
     except GraphUnavailableError as e:
         if journal:
             journal.close()
+            how = ("start Neo4j again (trialgraph neo4j start, for the managed one)" if gateway.engine == "neo4j"
+                   else "start the server again (trialgraph server start)")
             raise GraphUnavailableError(
-                f"{e}. What was committed is kept and journaled ({journal.path}): start the server again "
-                "(trialgraph server start) and rerun the same load to resume"
+                f"{e}. What was committed is kept and journaled ({journal.path}): {how} and rerun the same load to resume"
             ) from e
         raise
     if journal:
