@@ -32,6 +32,10 @@ class Gateway:
     def ensure_schema(self) -> None:
         raise NotImplementedError
 
+    def check_read_only(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        """Raise GraphError when a statement would write (``trialgraph cypher`` without --write)."""
+        raise NotImplementedError
+
     def plan(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[str]:
         """The engine's execution plan for a statement, one operator per line (nothing runs)."""
         raise NotImplementedError
@@ -96,6 +100,9 @@ class FalkorGateway(Gateway):
 
     def plan(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[str]:
         return str(self._graph.explain(cypher, dict(params or {}))).splitlines()
+
+    def check_read_only(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        pass  # read() runs GRAPH.RO_QUERY, which refuses a writing statement before it runs
 
     def ensure_schema(self) -> None:
         import redis
@@ -189,6 +196,19 @@ class Neo4jGateway(Gateway):
 
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> Rows:
         return self._run(cypher, params, "w")
+
+    def check_read_only(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        # READ routing alone lets a single server run a write; EXPLAIN says what the statement does
+        import neo4j
+        from neo4j.exceptions import Neo4jError
+
+        try:
+            _, summary, _ = self._driver.execute_query("EXPLAIN " + cypher, dict(params or {}), database_=self.settings.database,
+                                                       routing_=neo4j.RoutingControl.READ)
+        except Neo4jError as e:
+            raise GraphError(f"Neo4j refused the statement: {e.code}: {e.message}") from e
+        if summary.query_type not in ("r", None):
+            raise GraphError(f"the statement writes (query type {summary.query_type!r}): add --write to run it")
 
     def ensure_schema(self) -> None:
         for stmt in catalog.ddl_statements("schema.neo4j"):
