@@ -187,3 +187,17 @@ def test_viz_of_an_empty_answer_writes_nothing(env: dict[str, str], tmp_path: Pa
     assert code == 1 and not out.exists() and "no answer" in err and "nothing to draw" in err
     code, _, err = run(env, "viz", "--trial", "NCT99999999", "-o", str(out))
     assert code == 1 and not out.exists() and "no trial NCT99999999 in the graph" in err
+
+
+# -- 6. the README's figures ---------------------------------------------------------------------------
+def test_readme_site_figure_of_nct04344158_is_the_graph(env: dict[str, str], seeds_dir: Path) -> None:
+    import re
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    sites, listed = map(int, re.search(r"NCT04344158 \(.*?its (\d+)\s+sites \(the page lists (\d+) locations", readme,
+                                       re.S).groups())
+    page = next(seeds_dir.glob("000_*.txt")).read_text(encoding="utf-8")
+    assert page.count("\nSite Status\n") == listed  # one "Site Status" line per location on the page
+    assert len(rows(env, "query", "sites-for-trial", "-p", "nct_id=NCT04344158")) == sites
+    (trial,) = rows(env, "query", "trial", "-p", "nct_id=NCT04344158")
+    assert trial["sites"] == sites

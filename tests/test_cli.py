@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -93,6 +94,9 @@ def test_demo_answers_the_example_question(env: dict[str, str], seeds_dir: Path)
     code, again, _ = run(env, "demo")
     assert code == 0 and again == out
     assert "The local server is still running" in out and out.rstrip().endswith("stop it with: trialgraph server stop")
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    promised = re.search(r"\nexported (\d+) triples; SHACL: conforms", readme).group(1)
+    assert f"\nexported {promised} triples; SHACL: conforms" in out  # the README shows what the demo prints
     table = out.split("condition=HCC)", 1)[1].split("exported", 1)[0]
     assert table.count("NCT") == 2 and "NCT04344158" in table and "NCT04523493" in table
     assert "SHACL: conforms" in out
