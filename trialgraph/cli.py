@@ -423,7 +423,8 @@ def _cypher_value(text: str) -> Any:
 def cypher(statement: str, params: tuple[str, ...], fmt: str, limit: int | None, write: bool) -> None:
     """Run one Cypher statement on the configured graph, read-only unless --write.
 
-    Example: trialgraph cypher "MATCH (t:Trial {nct_id: $id}) RETURN t.brief_title AS title" -p id=NCT04344158
+    Parameters are $names in the statement, given with -p: trialgraph cypher STATEMENT -p id=NCT04344158
+    (the README shows a whole example).
     """
     values = {k: _cypher_value(v) for k, v in _parse_params(params).items()}
     with _gateway(_settings()) as gw:
