@@ -112,7 +112,7 @@ def for_query(gateway: Gateway, name: str, params: dict[str, Any], *, limit: int
     resolved = library.resolve_params(query, params, graph=gateway)
     rows = gateway.read(query.cypher, resolved)[:limit]
     if not rows:
-        raise NotFoundError(f"query {name} has no answer for these parameters: nothing to draw")
+        raise NotFoundError(f"query {name} has no answer for these parameters: nothing to draw, no file written")
     focus = Focus()
     focus.add_rows(rows)
     focus.add_params(query, resolved)
@@ -124,7 +124,7 @@ def for_query(gateway: Gateway, name: str, params: dict[str, Any], *, limit: int
 def for_trial(gateway: Gateway, nct_id: str, *, sites: bool = True) -> Subgraph:
     g = subgraph(gateway, Focus(nct_ids={nct_id}), sites=sites)
     if not g.nodes:
-        raise NotFoundError(f"no trial {nct_id} in the graph ({gateway.describe()}): nothing to draw")
+        raise NotFoundError(f"no trial {nct_id} in the graph ({gateway.describe()}): nothing to draw, no file written")
     return g
 
 
