@@ -32,6 +32,10 @@ class Gateway:
     def ensure_schema(self) -> None:
         raise NotImplementedError
 
+    def check_read_only(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        """Raise GraphError when a statement would write (``trialgraph cypher`` without --write)."""
+        raise NotImplementedError
+
     def plan(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[str]:
         """The engine's execution plan for a statement, one operator per line (nothing runs)."""
         raise NotImplementedError
@@ -107,6 +111,9 @@ class FalkorGateway(Gateway):
 
     def plan(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[str]:
         return str(self._graph.explain(cypher, dict(params or {}))).splitlines()
+
+    def check_read_only(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        pass  # read() runs GRAPH.RO_QUERY, which refuses a writing statement before it runs
 
     def ensure_schema(self) -> None:
         import redis
@@ -204,18 +211,24 @@ class Neo4jGateway(Gateway):
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> Rows:
         return self._run(cypher, params, "w")
 
-    def plan(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[str]:
-        """EXPLAIN's plan (nothing runs): one operator a line, the first is where the plan starts
-        reading (leaf first), with Neo4j's details (``NodeUniqueIndexSeek | t:Trial(nct_id) ...``)."""
+    def _explain(self, cypher: str, params: Mapping[str, Any] | None) -> Any:
+        """EXPLAIN's summary (nothing runs): the plan and the statement's query type."""
+        import neo4j
         from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
         try:
             _, summary, _ = self._driver.execute_query("EXPLAIN " + cypher, dict(params or {}),
-                                                       database_=self.settings.database)
+                                                       database_=self.settings.database,
+                                                       routing_=neo4j.RoutingControl.READ)
         except ServiceUnavailable as e:
             raise GraphUnavailableError(f"lost Neo4j at {self.settings.uri}: {e}") from e
         except Neo4jError as e:
             raise GraphError(f"Neo4j refused the statement: {e.code}: {e.message}") from e
+        return summary
+
+    def plan(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[str]:
+        """EXPLAIN's plan: one operator a line, leaves first, with Neo4j's details
+        (``NodeUniqueIndexSeek | UNIQUE t:Trial(nct_id) ...``)."""
         lines: list[str] = []
 
         def walk(op: dict[str, Any], depth: int) -> None:
@@ -225,8 +238,14 @@ class Neo4jGateway(Gateway):
             details = str((op.get("args") or {}).get("Details", ""))
             lines.append(f"{'  ' * depth}{name} | {details}".rstrip(" |"))
 
-        walk(summary.plan or {}, 0)
+        walk(self._explain(cypher, params).plan or {}, 0)
         return lines
+
+    def check_read_only(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        # READ routing alone lets a single server run a write; EXPLAIN says what the statement does
+        summary = self._explain(cypher, params)
+        if summary.query_type not in ("r", None):
+            raise GraphError(f"the statement writes (query type {summary.query_type!r}): add --write to run it")
 
     def ensure_schema(self) -> None:
         for stmt in catalog.ddl_statements("schema.neo4j"):

@@ -27,7 +27,7 @@ ARRAY_DELIMITER = "\x1f"
 TYPES: dict[str, str] = {
     **dict.fromkeys(("enrollment", "site_count"), "long"),
     **dict.fromkeys(("minimum_age_years", "maximum_age_years", "latitude", "longitude"), "double"),
-    **dict.fromkeys(("healthy_volunteers", "has_results", "is_placebo", "resolved"), "boolean"),
+    **dict.fromkeys(("healthy_volunteers", "has_results", "is_placebo", "resolved", "placeholder"), "boolean"),
     **dict.fromkeys(
         ("secondary_ids", "phases", "keywords", "condition_mesh_ids", "condition_mesh_terms", "intervention_mesh_ids",
          "intervention_mesh_terms", "who_masked", "funder_types", "countries", "central_contacts", "reference_pmids",

@@ -68,7 +68,8 @@ NODES: dict[str, NodeSpec] = {
         NodeSpec(
             "Site",
             "site_id",
-            ("site_id", "facility", "city", "state", "zip", "country", "country_code", "latitude", "longitude", "variant"),
+            ("site_id", "facility", "city", "state", "zip", "country", "country_code", "latitude", "longitude", "placeholder",
+             "variant"),
         ),
     )
 }

@@ -22,7 +22,7 @@ from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.schema import NODES
 from trialgraph.queries import library
 
-from trialgraph.errors import TrialgraphError
+from trialgraph.errors import NotFoundError, TrialgraphError
 
 TRIAL_COLUMNS = ("nct_id", "nct_ids")
 DRUG_COLUMNS = ("drug", "drugs", "target_drugs")
@@ -109,20 +109,22 @@ def subgraph(gateway: Gateway, focus: Focus, *, sites: bool = False) -> Subgraph
 def for_query(gateway: Gateway, name: str, params: dict[str, Any], *, limit: int = 25, sites: bool = False) -> Subgraph:
     """Run a library query and return the subgraph its first ``limit`` rows name."""
     query = library.get(name)
-    resolved = library.resolve_params(query, params)
+    resolved = library.resolve_params(query, params, graph=gateway)
     rows = gateway.read(query.cypher, resolved)[:limit]
+    if not rows:
+        raise NotFoundError(f"query {name} has no answer for these parameters: nothing to draw, no file written")
     focus = Focus()
     focus.add_rows(rows)
     focus.add_params(query, resolved)
     if focus.empty():
-        raise TrialgraphError(f"query {name} answered nothing to draw (no trial, drug or target in {len(rows)} rows)")
+        raise NotFoundError(f"query {name} answered nothing to draw (no trial, drug or target in {len(rows)} rows)")
     return subgraph(gateway, focus, sites=sites)
 
 
 def for_trial(gateway: Gateway, nct_id: str, *, sites: bool = True) -> Subgraph:
     g = subgraph(gateway, Focus(nct_ids={nct_id}), sites=sites)
     if not g.nodes:
-        raise TrialgraphError(f"trial {nct_id} is not in the graph ({gateway.describe()})")
+        raise NotFoundError(f"no trial {nct_id} in the graph ({gateway.describe()}): nothing to draw, no file written")
     return g
 
 
@@ -170,4 +172,27 @@ def render(g: Subgraph, title: str, *, layout: str = "hierarchical") -> str:
     if body >= 0:
         end = page.find(">", body) + 1
         page = page[:end] + banner + page[end:]
-    return page
+    close = page.rfind("</body>")
+    return page[:close] + FIT_ON_LOAD + page[close:] if close >= 0 else page + FIT_ON_LOAD
+
+
+#: The first view shows the whole graph: while the layout settles, the page presses the
+#: library's own "Zoom to fit" button, and stops as soon as the reader pans, zooms or clicks.
+FIT_ON_LOAD = """<script id="trialgraph-fit-on-load">
+(function () {
+  var touched = false;
+  ["wheel", "mousedown", "touchstart", "keydown"].forEach(function (e) {
+    addEventListener(e, function (ev) { if (ev.isTrusted) { touched = true; } }, true);
+  });
+  function fit() {
+    if (touched) { return; }
+    var buttons = document.querySelectorAll("button");
+    for (var i = 0; i < buttons.length; i++) {
+      var b = buttons[i];
+      if ((b.getAttribute("aria-label") || b.title || b.textContent || "").trim() === "Zoom to fit") { b.click(); return; }
+    }
+  }
+  [300, 800, 1500, 2500, 4000, 6000].forEach(function (ms) { setTimeout(fit, ms); });
+})();
+</script>
+"""

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import PurePath
 from typing import Any, TypeVar
 
 from trialgraph.graph import catalog, schema
@@ -20,7 +21,7 @@ from trialgraph.graph.merge import Disagreement, Stored, merge
 from trialgraph.ontology.normalize import ResolvedTrial
 from trialgraph.ontology.reference import ReferenceData
 from trialgraph.ontology.resolve import country_code, drug_key, sponsor_key
-from trialgraph.ontology.sites import facility_name
+from trialgraph.ontology.sites import facility_name, placeholder
 from trialgraph.ontology.sites import site_key as make_site_key
 
 from trialgraph.errors import GraphError, GraphUnavailableError
@@ -81,6 +82,14 @@ def _years(age: Age | None) -> float | None:
         return None
     per_year = {"Years": 1, "Months": 12, "Weeks": 52.1775, "Days": 365.25, "Hours": 8766, "Minutes": 525960}
     return round(age.value / per_year.get(age.unit, 1), 4)
+
+
+def source_name(file: str) -> str:
+    """A source file by its name, without the directory it was loaded from (no local path enters
+    the graph or its exports): '/home/u/data/ctgov.zip!NCT1.json' -> 'ctgov.zip!NCT1.json',
+    '/tmp/x.ndjson#line 3' -> 'x.ndjson#line 3'."""
+    cut = min((i for i in (file.find("!"), file.find("#")) if i >= 0), default=len(file))
+    return PurePath(file[:cut]).name + file[cut:]
 
 
 def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
@@ -146,7 +155,7 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
             "related_nct_ids": [r.nct_id for r in t.related_trials],
             "has_results": t.has_results,
             "source_layout": t.source.layout,
-            "source_file": t.source.file,
+            "source_file": source_name(t.source.file),
         },
     )
     interventions = []
@@ -261,6 +270,7 @@ def _site_rows(t: Trial) -> list[dict[str, Any]]:
                         "country_code": country_code(s.country),
                         "latitude": s.latitude,
                         "longitude": s.longitude,
+                        "placeholder": placeholder(name),
                     },
                 ),
             }

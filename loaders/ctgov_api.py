@@ -5,6 +5,10 @@ page cap, paces its requests (the API asks for about 50 a minute), retries 429 a
 and dropped connections with exponential backoff (honouring ``Retry-After``), and writes the
 studies as NDJSON, one API v2 study per line, which ``trialgraph load`` reads as it is.
 
+A host that cannot be reached at all (no DNS answer, connection refused, connect timeout) is
+tried twice at most: backing off does not bring back a network that is not there, so the fetch
+fails within seconds with "cannot reach clinicaltrials.gov: ...".
+
 The output file is written under a temporary name and renamed when the fetch completes, so an
 interrupted fetch never leaves a truncated file that looks complete.
 """
@@ -23,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from trialgraph.errors import TrialgraphError
+from trialgraph.errors import ExitCode, TrialgraphError
 from trialgraph.records import NCT_ID
 
 log = logging.getLogger(__name__)
@@ -35,7 +39,17 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
 class FetchError(TrialgraphError):
-    """The registry could not be fetched (after retries), or answered with something unusable."""
+    """What to fetch is malformed, or the registry answered a request with an error (HTTP 4xx)."""
+
+
+class NetworkError(FetchError):
+    """The registry cannot be reached, kept failing after the retries, or answered with something
+    unusable."""
+
+    exit_code = ExitCode.NETWORK
+
+
+CONNECT_ATTEMPTS = 2  # a host that cannot be reached (DNS, refused, connect timeout): one retry
 
 
 @dataclass(frozen=True)
@@ -152,13 +166,20 @@ class Client:
         self._last = self.clock()
 
     def get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
-        """One GET, retried on 429/5xx and transport errors; the decoded JSON object."""
+        """One GET, retried on 429/5xx and dropped connections; the decoded JSON object. A host
+        that cannot be reached is retried once (CONNECT_ATTEMPTS), then NetworkError."""
+        unreachable = 0
         for attempt in range(self.retries + 1):
             self._wait_turn()
             self.report.requests += 1
             delay = self.backoff * 2**attempt
             try:
                 r = self.http.get(path, params=params)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as e:  # DNS failure, refused, no route
+                unreachable += 1
+                if unreachable >= CONNECT_ATTEMPTS or attempt == self.retries:
+                    raise NetworkError(f"cannot reach {self.http.base_url.host}: {e or type(e).__name__}") from e
+                problem, delay = f"cannot reach {self.http.base_url.host}: {e or type(e).__name__}", min(delay, 1.0)
             except httpx.TransportError as e:
                 problem = f"{type(e).__name__}: {e}"
             else:
@@ -166,16 +187,16 @@ class Client:
                     try:
                         body = r.json()
                     except ValueError as e:
-                        raise FetchError(f"GET {r.url}: the answer is not JSON ({e})") from e
+                        raise NetworkError(f"GET {r.url}: the answer is not JSON ({e})") from e
                     if not isinstance(body, dict):
-                        raise FetchError(f"GET {r.url}: expected a JSON object, got {type(body).__name__}")
+                        raise NetworkError(f"GET {r.url}: expected a JSON object, got {type(body).__name__}")
                     return body
                 if r.status_code not in RETRY_STATUSES:
                     raise FetchError(f"GET {r.url}: HTTP {r.status_code}: {r.text[:300].strip()}")
                 problem = f"HTTP {r.status_code}"
                 delay = max(delay, _retry_after(r))
             if attempt == self.retries:
-                raise FetchError(f"GET {path}: {problem}, still failing after {self.retries} retries")
+                raise NetworkError(f"GET {self.http.base_url.host}{path}: {problem}, still failing after {self.retries} retries")
             self.report.retries += 1
             log.warning("GET %s: %s; retrying in %.1f s", path, problem, delay)
             self.sleep(delay)

@@ -15,24 +15,35 @@ A parameter's kind says how the user's value is resolved before the query runs:
 - ``sponsor`` -> the sponsor key (case, punctuation and legal suffixes removed);
 - ``nct`` -> an NCT id (checked, upper-cased);
 - ``entity`` -> a map with one of trial/drug/target/family/condition/sponsor set;
+- ``facility`` -> part of a site's facility name, as given;
 - ``text`` -> the value as given; ``int`` -> a whole number.
+
+Given the graph (``resolve_params(..., graph=gw)``, as the CLI and :func:`run` do), a name is
+also checked against it: a name neither the reference data nor the graph knows is an error
+that suggests the closest known names ("did you mean pembrolizumab?"), never an empty answer;
+names only the graph knows (an unresolved drug or condition as trials write it, a sponsor) are
+accepted; an NCT id the graph does not hold is a :class:`NotFoundError`.
 """
 
 from __future__ import annotations
 
+import difflib
+import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from trialgraph.errors import QueryError, ResolutionError
+from trialgraph.errors import NotFoundError, QueryError, ResolutionError
 from trialgraph.graph import catalog
 from trialgraph.graph.gateway import Gateway, Rows
-from trialgraph.ontology.resolve import Resolver, default_resolver, sponsor_key
+from trialgraph.ontology.resolve import Resolver, condition_key, default_resolver, drug_key, sponsor_key
 from trialgraph.records import NCT_ID
 
-KINDS = ("target", "condition", "drug", "sponsor", "nct", "entity", "text", "int")
+log = logging.getLogger(__name__)
+KINDS = ("target", "condition", "drug", "sponsor", "nct", "entity", "facility", "text", "int")
 _PARAM = re.compile(r"^param:\s*(\w+)\s*\(([^)]*)\)\s*(.*)$")
 _COLUMN = re.compile(r"^column:\s*(\w+)\s*(.*)$")
 
@@ -113,13 +124,17 @@ def get(name: str) -> Query:
         raise QueryError(f"no query named {name!r}; see 'trialgraph queries' for the list") from None
 
 
-def resolve_params(query: Query, given: dict[str, Any], resolver: Resolver | None = None) -> dict[str, Any]:
-    """User values -> the Cypher parameters (aliases resolved once, here, before the query runs)."""
+def resolve_params(query: Query, given: dict[str, Any], resolver: Resolver | None = None,
+                   graph: Gateway | None = None) -> dict[str, Any]:
+    """User values -> the Cypher parameters (aliases resolved once, here, before the query runs).
+
+    With ``graph``, names are also checked against the graph (see the module docstring)."""
     resolver = resolver or default_resolver()
     unknown = set(given) - {p.name for p in query.params}
     if unknown:
         names = ", ".join(p.name for p in query.params) or "none"
         raise QueryError(f"query {query.name} has no parameter {sorted(unknown)[0]!r} (parameters: {names})")
+    names = _Names(resolver, graph)
     out: dict[str, Any] = {}
     for p in query.params:
         value = given.get(p.name)
@@ -129,38 +144,150 @@ def resolve_params(query: Query, given: dict[str, Any], resolver: Resolver | Non
             out[p.name] = None
             continue
         try:
-            if p.kind == "target":
-                out[p.name] = list(resolver.targets(str(value)))
-            elif p.kind == "condition":
-                out[p.name] = list(resolver.conditions(str(value)))
-            elif p.kind == "drug":
-                out[p.name] = list(resolver.drugs(str(value)))
-            elif p.kind == "sponsor":
-                key = sponsor_key(str(value))
-                if not key:
-                    raise QueryError(f"query {query.name}, parameter {p.name}: {value!r} has no letters or digits")
-                out[p.name] = key
-            elif p.kind == "nct":
-                nct = str(value).strip().upper()
-                if not NCT_ID.match(nct):
-                    raise QueryError(f"query {query.name}, parameter {p.name}: not an NCT id (NCT followed by 8 digits): {value!r}")
-                out[p.name] = nct
-            elif p.kind == "entity":
-                out[p.name] = resolver.entity(str(value))
-            elif p.kind == "int":
-                out[p.name] = int(value)
-            else:
-                out[p.name] = str(value)
+            out[p.name] = _resolve(p.kind, str(value), resolver, names)
         except ResolutionError as e:
             raise QueryError(f"query {query.name}, parameter {p.name}: {e}") from e
+        except NotFoundError as e:
+            raise NotFoundError(f"query {query.name}, parameter {p.name}: {e}") from e
         except ValueError as e:
             raise QueryError(f"query {query.name}, parameter {p.name}: not a whole number: {value!r}") from e
     return out
 
 
+def _resolve(kind: str, value: str, resolver: Resolver, names: _Names) -> Any:
+    if kind == "target":
+        try:
+            return list(resolver.targets(value))
+        except ResolutionError as e:
+            raise names.unknown(e, value, "target") from None
+    if kind == "condition":
+        try:
+            return list(resolver.conditions(value))
+        except ResolutionError as e:
+            if (found := names.condition(value)) is not None:
+                return [found]
+            raise names.unknown(e, value, "condition") from None
+    if kind == "drug":
+        ids = list(resolver.drugs(value))
+        if ids[0].startswith("unresolved:") and not names.has_drug(ids[0]):
+            raise names.unknown(ResolutionError(f"unknown drug {value!r}: not a drug name, code name or brand in the "
+                                                "reference data, nor a drug the graph's trials name"), value, "drug")
+        return ids
+    if kind == "sponsor":
+        key = sponsor_key(value)
+        if not key:
+            raise ResolutionError(f"{value!r} has no letters or digits")
+        if names.graph is not None and not names.sponsors(key):
+            raise names.unknown(ResolutionError(f"no sponsor in the graph has the words {value!r} in its name"),
+                                value, "sponsor")
+        return key
+    if kind == "nct":
+        nct = value.strip().upper()
+        if not NCT_ID.match(nct):
+            raise ResolutionError(f"not an NCT id (NCT followed by 8 digits): {value!r}")
+        names.require_trial(nct)
+        return nct
+    if kind == "entity":
+        return _entity(value, resolver, names)
+    if kind == "facility":
+        if names.graph is not None and not names.graph.read(catalog.statement("lookup-facility"), {"facility": value}):
+            raise names.unknown(ResolutionError(f"no site in the graph has a facility name containing {value!r}"),
+                                value, "facility")
+        return value
+    if kind == "int":
+        return int(value)
+    return value
+
+
+def _entity(value: str, resolver: Resolver, names: _Names) -> dict[str, str | None]:
+    """The path query's ends: what the reference data says first; a name it does not know is what
+    the graph holds under it (an unresolved drug, a condition, a sponsor, by the same resolution
+    as the other queries), else an error."""
+    found = resolver.entity(value)
+    if found["nct_id"]:
+        names.require_trial(found["nct_id"])
+        return found
+    if not found["sponsor_id"] or names.graph is None:
+        return found  # the reference data knows it (or there is no graph to ask)
+    found["sponsor_id"] = None
+    if names.has_drug(drug := f"unresolved:{drug_key(value)}"):
+        return {**found, "drug_id": drug}
+    if (condition := names.condition(value)) is not None:
+        return {**found, "condition_id": condition}
+    sponsors = names.sponsors(sponsor_key(value))
+    if sponsors:
+        if len(sponsors) > 1:
+            log.warning("%r matches %d sponsors; the path starts from %s (most trials)", value, len(sponsors),
+                        sponsors[0]["name"])
+        return {**found, "sponsor_id": sponsors[0]["id"]}
+    raise names.unknown(ResolutionError(f"{value!r} names nothing in the reference data or the graph: give an NCT id, "
+                                        "a drug, target, family, condition or sponsor"), value, "entity")
+
+
+class _Names:
+    """The names a user's value is checked against: the reference data's, and the graph's."""
+
+    def __init__(self, resolver: Resolver, graph: Gateway | None) -> None:
+        self.resolver, self.graph = resolver, graph
+
+    def _read(self, statement: str, **params: Any) -> Rows:
+        return self.graph.read(catalog.statement(statement), params) if self.graph is not None else []
+
+    def has_drug(self, drug_id: str) -> bool:
+        return self.graph is None or bool(self._read("lookup-drug", drug_id=drug_id))
+
+    def condition(self, name: str) -> str | None:
+        rows = self._read("lookup-condition", condition_id="text:" + condition_key(name), name=name.strip())
+        return rows[0]["id"] if rows else None
+
+    def sponsors(self, key: str) -> Rows:
+        return self._read("lookup-sponsor", sponsor=key)
+
+    def require_trial(self, nct: str) -> None:
+        if self.graph is not None and not self._read("lookup-trial", nct_id=nct):
+            raise NotFoundError(f"no trial {nct} in the graph ({self.graph.describe()})")
+
+    def unknown(self, error: ResolutionError, value: str, kind: str) -> ResolutionError:
+        """The error, with the closest known names of that kind as suggestions."""
+        close = _closest(value, self.known(kind), parts=kind in ("sponsor", "facility"))
+        return ResolutionError(f"{error}; did you mean {' or '.join(close)}?" if close else str(error))
+
+    def known(self, kind: str) -> list[str]:
+        data = self.resolver.data
+        graph = {"drug": ("names-drugs",), "condition": ("names-conditions",), "sponsor": ("names-sponsors",),
+                 "facility": ("names-facilities",),
+                 "entity": ("names-drugs", "names-conditions", "names-sponsors")}.get(kind, ())
+        reference: dict[str, Callable[[], Iterable[str]]] = {
+            "drug": lambda: (n for d in data.drugs.values() for n in d.all_names),
+            "target": lambda: [*(n for t in data.targets.values() for n in (t.symbol, t.name, *t.aliases) if n),
+                               *(n for f in data.families.values() for n in (f.id, f.name, *f.aliases))],
+            "condition": lambda: (n for c in data.conditions.values() for n in c.all_names),
+        }
+        out = list(reference[kind]()) if kind in reference else []
+        if kind == "entity":
+            out += [*reference["drug"](), *reference["target"](), *reference["condition"]()]
+        for statement in graph:
+            out += [r["name"] for r in self._read(statement) if r.get("name")]
+        return out
+
+
+def _closest(value: str, candidates: Iterable[str], n: int = 3, parts: bool = False) -> list[str]:
+    """The known names closest to a value (difflib, case ignored), each once. With ``parts``
+    (names matched by their words: sponsors, facilities) a name's first words count as a name
+    too, as many as the value has ('Allis' -> 'Allist', of 'Allist Pharmaceuticals Co., Ltd.')."""
+    by_key: dict[str, str] = {}
+    words = len(value.split())
+    for c in candidates:
+        if parts and len(c.split()) > words:
+            head = " ".join(c.split()[:words]).rstrip(",.;:")
+            by_key.setdefault(head.casefold(), head)
+        by_key.setdefault(c.casefold(), c)
+    return [by_key[k] for k in difflib.get_close_matches(value.strip().casefold(), list(by_key), n=n, cutoff=0.6)]
+
+
 def run(gateway: Gateway, name: str, resolver: Resolver | None = None, **params: Any) -> Rows:
     query = get(name)
-    return gateway.read(query.cypher, resolve_params(query, params, resolver))
+    return gateway.read(query.cypher, resolve_params(query, params, resolver, graph=gateway))
 
 
 def markdown() -> str:

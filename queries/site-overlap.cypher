@@ -1,7 +1,8 @@
 // name: site-overlap
 // description: Other trials that share sites with a trial (same facility, city and country
 // after normalization), most shared sites first: competing for the same patients and
-// investigators.
+// investigators. Sponsor placeholders for a site ("Local Institution (Madrid)", "Research
+// Site": Site.placeholder) are not shared sites, as they name no one place.
 // param: nct_id (nct, e.g. NCT06008288) the trial's NCT identifier
 // column: nct_id the other trial's NCT identifier
 // column: title the other trial's brief title
@@ -9,7 +10,7 @@
 // column: sites the shared sites, as facility (city)
 // column: status the other trial's overall status
 MATCH (t:Trial {nct_id: $nct_id})-[:HAS_SITE]->(s:Site)<-[:HAS_SITE]-(o:Trial)
-WHERE o.nct_id <> t.nct_id
+WHERE o.nct_id <> t.nct_id AND NOT coalesce(s.placeholder, false)
 WITH o, s
 ORDER BY s.facility, s.city
 WITH o, collect(DISTINCT s.facility + ' (' + coalesce(s.city, '?') + ')') AS sites

@@ -1,7 +1,9 @@
 // name: trials-at-site
 // description: Trials run at sites whose facility name contains a text (case ignored),
-// optionally in one city and country.
-// param: facility (text, e.g. Cancer Hospital) part of the facility name
+// optionally in one city and country. Sponsor placeholders for a site ("Local Institution",
+// "Research Site", "Pfizer Investigational Site", ...: Site.placeholder) are left out, as
+// they name no one place.
+// param: facility (facility, e.g. Cancer Hospital) part of the facility name
 // param: city (text, optional, e.g. Changsha) the city, exactly (case ignored)
 // param: country (text, optional, e.g. China) the country, exactly (case ignored)
 // column: facility the site's facility name
@@ -12,7 +14,7 @@
 // column: site_status the site's status in the trial
 // column: status the trial's overall status
 MATCH (s:Site)
-WHERE toLower(s.facility) CONTAINS toLower($facility)
+WHERE toLower(s.facility) CONTAINS toLower($facility) AND NOT coalesce(s.placeholder, false)
   AND ($city IS NULL OR toLower(s.city) = toLower($city))
   AND ($country IS NULL OR toLower(s.country) = toLower($country))
 MATCH (t:Trial)-[hs:HAS_SITE]->(s)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -85,9 +86,17 @@ def test_queries_lists_the_library(env: dict[str, str]) -> None:
     assert q["parameters"] == ["target (target, optional, e.g. PD-1)", "condition (condition, optional, e.g. HCC)"]
 
 
-def test_demo_answers_the_example_question(env: dict[str, str]) -> None:
+def test_demo_answers_the_example_question(env: dict[str, str], seeds_dir: Path) -> None:
+    # whatever the configured graph holds, the demo answers from its own graph, the same every run
+    run(env, "load", str(next(seeds_dir.glob("002_*.txt"))), str(Path(__file__).parent / "fixtures" / "ctgov"))
     code, out, _ = run(env, "demo")
-    assert code == 0 and "loaded 5 sample trial(s)" in out
+    assert code == 0 and "loaded 5 sample trial(s)" in out and "graph 'trialgraph-demo'" in out
+    code, again, _ = run(env, "demo")
+    assert code == 0 and again == out
+    assert "The local server is still running" in out and out.rstrip().endswith("stop it with: trialgraph server stop")
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    promised = re.search(r"\nexported (\d+) triples; SHACL: conforms", readme).group(1)
+    assert f"\nexported {promised} triples; SHACL: conforms" in out  # the README shows what the demo prints
     table = out.split("condition=HCC)", 1)[1].split("exported", 1)[0]
     assert table.count("NCT") == 2 and "NCT04344158" in table and "NCT04523493" in table
     assert "SHACL: conforms" in out
@@ -97,3 +106,40 @@ def test_demo_answers_the_example_question(env: dict[str, str]) -> None:
     g = Graph()
     g.parse(ttl, format="turtle")
     assert len(set(g.subjects(predicate=None, object=None))) > 100
+
+
+def test_load_of_a_missing_path_is_a_usage_error(env: dict[str, str], tmp_path: Path) -> None:
+    code, out, err = run(env, "load", str(tmp_path / "nonexistent.json"))
+    assert code == 2 and "nonexistent.json" in err and "does not exist" in err and out == ""
+
+
+def test_load_names_the_notes_it_skips(env: dict[str, str], seeds_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_bytes(next(seeds_dir.glob("002_*.txt")).read_bytes())
+    (tmp_path / "SOURCES.md").write_text("where these came from\n")
+    code, out, _ = run(env, "load", str(tmp_path))
+    assert code == 0 and "read 1 trial record(s) from 1 file(s)" in out
+    assert "skipped 1 file: SOURCES.md (not a trial document)" in out
+    (tmp_path / "LICENSE").write_text("CC0\n")
+    _, out, _ = run(env, "load", str(tmp_path))
+    assert "skipped 2 files: LICENSE, SOURCES.md (not trial documents)" in out
+
+
+def test_server_stop_says_what_it_did(tmp_path: Path) -> None:
+    env = {"TRIALGRAPH_HOME": str(tmp_path / "home"), "NEO4J_URI": "", "TRIALGRAPH_PORT": ""}
+    code, out, _ = run(env, "server", "stop")
+    assert code == 0 and out.startswith("the local server was not running") and "stopped" not in out
+    code, out, _ = run(env, "server", "start")
+    assert code == 0 and out.startswith("running")
+    code, out, _ = run(env, "server", "stop")
+    assert code == 0 and out.startswith("stopped the local server (pid ") and "not running" not in out
+    code, out, _ = run(env, "server", "status")
+    assert code == 1
+
+
+def test_help_lists_the_exit_codes() -> None:
+    from trialgraph.errors import EXIT_CODES
+
+    out = " ".join(CliRunner().invoke(main, ["--help"]).output.split())
+    assert "Exit codes:" in out
+    for code, meaning in EXIT_CODES:
+        assert f"{int(code)} {meaning}" in out

@@ -156,3 +156,23 @@ def test_cli_fetch_then_load_reads_the_file(tmp_path: Path, monkeypatch: pytest.
 
     bad = CliRunner().invoke(main, ["fetch", "NCT1", "-o", str(out)])
     assert bad.exit_code == 2 and "NCT followed by 8 digits" in bad.output
+
+
+def test_cli_fetch_without_network_fails_fast_naming_the_registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tried: list[httpx.Request] = []
+    slept: list[float] = []
+
+    def no_dns(request: httpx.Request) -> httpx.Response:
+        tried.append(request)
+        raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution", request=request)
+
+    monkeypatch.setattr(ctgov_api, "Client", functools.partial(Client, transport=httpx.MockTransport(no_dns),
+                                                               sleep=slept.append))
+    out = tmp_path / "o.ndjson"
+    r = CliRunner().invoke(main, ["fetch", "NCT04344158", "-o", str(out)])
+    assert r.exit_code == 5, r.output  # the network exit code, not 2 (usage)
+    assert "error: cannot reach clinicaltrials.gov: [Errno -3] Temporary failure in name resolution" in r.stderr
+    assert len(tried) == 2 and sum(slept) <= 2.5  # one retry, not five with backoff
+    assert not out.exists()
+    help_text = " ".join(CliRunner().invoke(main, ["fetch", "--help"]).output.split())
+    assert "a host that cannot be reached (DNS, refused) is retried once" in help_text and "429" in help_text

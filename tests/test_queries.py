@@ -69,7 +69,8 @@ def test_trials_for_drug_by_any_name(g: Gateway) -> None:
             ("NCT04344158", ["AK105 Injection"]), ("NCT04970914", ["Penpulimab"]),
         ], name
     assert [r["nct_id"] for r in q(g, "trials-for-drug", drug="Nexavar")] == ["NCT04344158"]  # brand of sorafenib
-    assert q(g, "trials-for-drug", drug="aspirinx") == []  # named by no trial
+    with pytest.raises(QueryError, match="unknown drug 'aspirinx'"):  # named by no trial nor the reference data
+        q(g, "trials-for-drug", drug="aspirinx")
 
 
 def test_drugs_the_reference_data_does_not_know_are_kept_and_queryable(g: Gateway) -> None:
@@ -78,8 +79,9 @@ def test_drugs_the_reference_data_does_not_know_are_kept_and_queryable(g: Gatewa
     assert [r["nct_id"] for r in q(g, "trials-for-drug", drug="jab 21822")] == ["NCT05288205", "NCT06008288"]
     rows = [(r["drug"], r["arms"], r["nct_ids"]) for r in q(g, "co-tested-drugs", drug="JAB-21822")]
     assert rows == [("JAB-3312", 2, ["NCT05288205"])]
-    # a procedure is not a drug: NCT04267848's "Biospecimen Collection" gives none
-    assert q(g, "trials-for-drug", drug="Biospecimen Collection") == []
+    # a procedure is not a drug: NCT04267848's "Biospecimen Collection" gives none, so it names no drug
+    with pytest.raises(QueryError, match="unknown drug 'Biospecimen Collection'"):
+        q(g, "trials-for-drug", drug="Biospecimen Collection")
 
 
 def test_trials_for_condition_includes_narrower(g: Gateway) -> None:
@@ -121,7 +123,8 @@ def test_trials_for_target_and_family(g: Gateway) -> None:
 def test_trials_for_sponsor_matches_whole_words(g: Gateway) -> None:
     rows = q(g, "trials-for-sponsor", sponsor="Allist")
     assert [(r["nct_id"], r["role"]) for r in rows] == [("NCT05288205", "lead"), ("NCT06008288", "lead")]
-    assert q(g, "trials-for-sponsor", sponsor="Allis") == []  # part of a word is not a match
+    with pytest.raises(QueryError, match="did you mean Allist"):  # part of a word is not a match
+        q(g, "trials-for-sponsor", sponsor="Allis")
     assert [r["nct_id"] for r in q(g, "trials-for-sponsor", sponsor="chia tai tianqing pharmaceutical group co ltd")] == [
         "NCT04344158"
     ]

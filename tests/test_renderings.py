@@ -46,8 +46,8 @@ def test_two_layouts_make_one_trial_with_both_sources(graph: Gateway, order: str
         assert report.ok, report.problems
     (row,) = trial(graph)
     p = row["p"]
-    assert p["source_layout"] == "ctgov_api_v2" and p["source_file"] == str(API)
-    assert sorted(p["sources"]) == sorted([f"ctgov_api_v2:{API}", f"veeva:{VEEVA}"])
+    assert p["source_layout"] == "ctgov_api_v2" and p["source_file"] == API.name
+    assert sorted(p["sources"]) == sorted([f"ctgov_api_v2:{API.name}", f"veeva:{VEEVA.name}"])
     assert p["site_count"] == 8  # only the page states it
     assert "site_count=veeva" in p["field_sources"]
     assert p["enrollment"] == 32 and p["phases"] == ["PHASE2"]
@@ -106,9 +106,9 @@ def test_a_newer_version_replaces_the_old_one_and_leaves_nothing_stale(graph: Ga
     assert report.ok
     assert structure(graph) == {"arms": [("Penpulimab + Anlotinib (amended)", "Penpulimab")], "interventions": 1}
     p = trial(graph)[0]["p"]
-    assert p["overall_status"] == "COMPLETED" and p["source_file"] == str(newer)
+    assert p["overall_status"] == "COMPLETED" and p["source_file"] == newer.name
     # the newer API version replaced the older one; the Veeva page is still a source
-    assert sorted(p["sources"]) == sorted([f"ctgov_api_v2:{newer}", f"veeva:{VEEVA}"])
+    assert sorted(p["sources"]) == sorted([f"ctgov_api_v2:{newer.name}", f"veeva:{VEEVA.name}"])
     # the page's status (UNKNOWN) disagrees with the newer record and loses
     assert "overall_status: ctgov_api_v2 kept, veeva differs" not in p.get("disagreements", [])  # not re-read yet
     report = load([VEEVA], graph)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trialgraph.ontology.sites import facility_name, site_key
+from trialgraph.ontology.sites import facility_name, placeholder, site_key
 
 pytestmark = pytest.mark.unit
 
@@ -91,3 +91,27 @@ def test_display_name_folds_only_what_it_must() -> None:
         assert facility_name(name) == name
     # a name that is only a department is kept, not emptied
     assert facility_name("Department of Oncology") == "Department of Oncology"
+
+
+# Placeholders, as real records write them (ontology/sites.py PLACEHOLDERS says where each is seen)
+@pytest.mark.parametrize("facility", [
+    "Local Institution", "Local Institution - 0312", "Research Site", "research site", "Study Site",
+    "GSK Investigational Site", "Novo Nordisk Investigational Site", "Novartis Investigative Site,",
+    "Novartis Investigator site", "Investigational Site Number : 1240004", "Forest Investigative Site 2665",
+    "Site #143", "Site # 239",
+    "For additional information regarding investigative sites for this trial, contact 1-877-CTLILLY "
+    "(1-877-285-4559, 1-317-615-4559) Mon - Fri from 9 AM to 5 PM Eastern Time (UTC/GMT - 5 hours, EST), or speak "
+    "with your personal physician.",
+])
+def test_sponsor_placeholders_are_recognized(facility: str) -> None:
+    assert placeholder(facility)
+
+
+# Real places whose names contain the same words: never placeholders
+@pytest.mark.parametrize("facility", [
+    "Khayelitsha Clinical Research Site",  # an ACTG site
+    "Scarborough Hospital - General Site", "GCM Medical Group, PSC - Hato Rey Site", "Hunan Cancer Hospital",
+    "Local Institution of Oncology Madrid", "Research Site Management Center of Peking University", "", None,
+])
+def test_places_are_not_placeholders(facility: str | None) -> None:
+    assert not placeholder(facility)

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from trialgraph.errors import TrialgraphError
+from trialgraph.errors import ExitCode, GraphError, TrialgraphError, exit_codes_text
 from trialgraph.settings import Settings
 
 log = logging.getLogger("trialgraph")
@@ -74,6 +74,50 @@ def _render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | N
     return "\n".join([line(columns), line(["-" * w for w in widths]), *(line(r) for r in table)])
 
 
+def _record(row: dict[str, Any], columns: Sequence[str]) -> str:
+    """One row as a vertical record: a line per column, list items one per line under it."""
+    width = max(map(len, columns))
+    lines = []
+    for c in columns:
+        v = row.get(c)
+        items = [str(x) for x in v] if isinstance(v, list) else ["" if v is None else str(v)]
+        for i, item in enumerate(items or [""]):
+            lines.append(f"{c if i == 0 else '':<{width}}  {item}".rstrip())
+    return "\n".join(lines)
+
+
+def _answer(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None) -> str:
+    """A query's answer: a table, or, for a single row in table format, a vertical record."""
+    if fmt == "table" and len(rows) == 1:
+        return _record(rows[0], list(columns or rows[0].keys()))
+    return _render(rows, fmt, columns)
+
+
+class _LazyGraph:
+    """The configured graph, connected on first use (``query --explain`` may need none)."""
+
+    def __init__(self) -> None:
+        self._gw = None
+
+    def _get(self):
+        if self._gw is None:
+            self._gw = _gateway(_settings())
+        return self._gw
+
+    def read(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return self._get().read(cypher, params)
+
+    def describe(self) -> str:
+        return self._get().describe()
+
+    def __enter__(self) -> _LazyGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._gw is not None:
+            self._gw.close()
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -82,17 +126,17 @@ class _Group(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             click.echo(f"error: {e}", err=True)
-            sys.exit(2)
+            sys.exit(int(e.exit_code))
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt, SystemExit):
             raise
         except Exception as e:  # a bug: one line, not a traceback, unless --debug asks for it
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             click.echo(f"error: internal error ({type(e).__name__}: {e}); rerun with --debug for the traceback", err=True)
-            sys.exit(3)
+            sys.exit(ExitCode.INTERNAL)
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, epilog="\b\nExit codes:\n" + exit_codes_text())
 @click.option("--debug", is_flag=True, help="Show debug logs and tracebacks.")
 @click.option("--engine", type=click.Choice(["falkordb", "neo4j"]),
               help="The graph to use: the bundled local server (falkordb, the default) or the managed Neo4j "
@@ -131,7 +175,12 @@ def server_start() -> None:
 @server.command("stop")
 def server_stop() -> None:
     """Stop the local server, saving its data."""
-    click.echo(str(_local().stop()))
+    local = _local()
+    status = local.stop()
+    if status.pid is None:
+        click.echo(f"the local server was not running (nothing to stop; data under {local.home})")
+    else:
+        click.echo(f"stopped the local server (pid {status.pid}, port {status.port}); its data is saved under {local.home}")
 
 
 @server.command("status")
@@ -234,7 +283,7 @@ class _Progress:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
 @click.option("--batch-size", type=click.IntRange(min=1), help="Trials per write statement.")
 @click.option("--report", "report_file", type=click.Path(path_type=Path, dir_okay=False),
               help="Also write the load report (counts, rejections, unresolved names, disagreements) as JSON.")
@@ -265,6 +314,10 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
         f"read {report.trials_parsed} trial record(s) from {report.files_read} file(s); wrote {report.trials_written} "
         f"trial(s) into {where}; merged {report.renderings_merged} extra rendering(s); rejected {rejected}"
     )
+    if notes := _notes_skipped(paths):
+        shown = ", ".join(notes[:5]) + (f" and {len(notes) - 5} more" if len(notes) > 5 else "")
+        click.echo(f"skipped {len(notes)} file{'s' if len(notes) > 1 else ''}: {shown} "
+                   f"({'not trial documents' if len(notes) > 1 else 'not a trial document'})")
     rows = report.unresolved.rows()
     if rows:
         click.echo(f"\nunresolved names: {len(rows)} distinct, in {sum(r['trials'] for r in rows)} place(s)"
@@ -283,6 +336,16 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
     sys.exit(1 if report.problems else 0)
 
 
+def _notes_skipped(paths: Sequence[Path]) -> list[str]:
+    """The notes (README, LICENSE, SOURCES...) inside the folders given, which the loader skips on
+    purpose (loaders/base.py iter_files), by their path inside the folder."""
+    from trialgraph.loaders.base import FOLDER_NOTES
+
+    return [str(f.relative_to(p)) for p in paths if p.is_dir() for f in sorted(p.rglob("*"))
+            if f.is_file() and f.name.upper().startswith(FOLDER_NOTES)
+            and not any(part.startswith(".") for part in f.relative_to(p).parts)]
+
+
 # -- fetch ----------------------------------------------------------------------------------
 @main.command()
 @click.argument("nct_ids", nargs=-1)
@@ -299,7 +362,8 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
 @click.option("--limit", type=click.IntRange(min=1), help="Stop after this many studies.")
 @click.option("--page-size", type=click.IntRange(1, 1000), default=1000, show_default=True)
 @click.option("--pace", type=click.FloatRange(min=0), default=1.2, show_default=True, help="Seconds between requests.")
-@click.option("--retries", type=click.IntRange(min=0), default=5, show_default=True, help="Retries of a 429/5xx answer.")
+@click.option("--retries", type=click.IntRange(min=0), default=5, show_default=True, help="Retries, with exponential backoff, of a 429 "
+              "or 5xx answer or a dropped connection; a host that cannot be reached (DNS, refused) is retried once.")
 def fetch(nct_ids: tuple[str, ...], output: Path, condition: str | None, intervention: str | None, sponsor: str | None,
           term: str | None, since, until, start_from, start_to, limit: int | None, page_size: int, pace: float,
           retries: int) -> None:
@@ -397,18 +461,60 @@ def query(name: str, params: tuple[str, ...], fmt: str, limit: int | None, expla
     from trialgraph.queries.library import get, resolve_params
 
     q = get(name)
-    cypher_params = resolve_params(q, _parse_params(params))
-    if explain:
-        click.echo(q.cypher.rstrip())
-        click.echo("\n// parameters, resolved:")
-        click.echo(json.dumps(cypher_params, ensure_ascii=False, indent=2))
-        return
-    with _gateway(_settings()) as gw:
-        rows = gw.read(q.cypher, cypher_params)
+    with _LazyGraph() as graph:
+        # names are checked against the reference data and the graph: an unknown one is an error
+        cypher_params = resolve_params(q, _parse_params(params), graph=graph)
+        if explain:
+            click.echo(q.cypher.rstrip())
+            click.echo("\n// parameters, resolved:")
+            click.echo(json.dumps(cypher_params, ensure_ascii=False, indent=2))
+            return
+        rows = graph.read(q.cypher, cypher_params)
+    _print_answer(rows, fmt, limit, [c.name for c in q.columns])
+
+
+def _print_answer(rows: list[dict[str, Any]], fmt: str, limit: int | None, columns: Sequence[str] | None = None) -> None:
     if limit is not None and len(rows) > limit:
         click.echo(f"showing {limit} of {len(rows)} rows", err=True)
         rows = rows[:limit]
-    click.echo(_render(rows, fmt, [c.name for c in q.columns]))
+    click.echo(_answer(rows, fmt, columns))
+
+
+def _cypher_value(text: str) -> Any:
+    """A -p value of the cypher command: JSON when it parses as JSON (5, 2.5, true, ["a", "b"],
+    null), else the text itself."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+@main.command("cypher")
+@click.argument("statement")
+@click.option("-p", "--param", "params", multiple=True,
+              help="A $parameter as key=value (repeatable); the value is JSON when it parses as JSON, else text.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--limit", type=click.IntRange(min=1), help="Print at most this many rows.")
+@click.option("--write", is_flag=True, help="Allow the statement to write (without it, a writing statement is refused).")
+def cypher(statement: str, params: tuple[str, ...], fmt: str, limit: int | None, write: bool) -> None:
+    """Run one Cypher statement on the configured graph, read-only unless --write.
+
+    Parameters are $names in the statement, given with -p: trialgraph cypher STATEMENT -p id=NCT04344158
+    (the README shows a whole example).
+    """
+    values = {k: _cypher_value(v) for k, v in _parse_params(params).items()}
+    with _gateway(_settings()) as gw:
+        if write:
+            rows = gw.write(statement, values)
+        else:
+            gw.check_read_only(statement, values)
+            try:
+                rows = gw.read(statement, values)
+            except GraphError as e:
+                if "read-only" in str(e):  # the local server's GRAPH.RO_QUERY refused a write
+                    raise GraphError(f"{e}: the statement writes; add --write to run it") from e
+                raise
+    _print_answer(rows, fmt, limit)
 
 
 # -- visual ---------------------------------------------------------------------------------
@@ -446,8 +552,9 @@ def viz(name: str | None, params: tuple[str, ...], nct_id: str | None, output: P
             title = " ".join([name, *params])
     if layout == "auto":
         layout = "forcedirected" if draw_sites else "hierarchical"
+    page = gviz.render(g, title, layout=layout)  # an empty answer raised above: nothing is written
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(gviz.render(g, title, layout=layout), encoding="utf-8")
+    output.write_text(page, encoding="utf-8")
     counts = ", ".join(f"{n} {label}" for label, n in g.counts().items())
     click.echo(f"wrote {output}: {len(g.nodes)} nodes ({counts}), {len(g.relationships)} relationships")
 
@@ -651,27 +758,43 @@ def db_clear(yes: bool) -> None:
 
 
 # -- the main job ---------------------------------------------------------------------------
+DEMO_GRAPH = "trialgraph-demo"
+
+
 @main.command()
 def demo() -> None:
-    """Load the bundled sample trials and answer the example question."""
+    """Load the bundled sample trials into their own graph and answer the example question.
+
+    On the local server the demo uses its own graph (trialgraph-demo), emptied first, so every
+    run prints the same; the server keeps running after it (trialgraph server stop ends it)."""
+    import dataclasses
+
+    from trialgraph.graph import catalog
     from trialgraph.pipeline import load as run_load
     from trialgraph.queries.library import get, resolve_params
 
     s = _settings()
+    if not s.neo4j:
+        s = dataclasses.replace(s, graph_name=DEMO_GRAPH)
     seeds = resources.files("trialgraph").joinpath("samples", "seeds")
     with resources.as_file(seeds) as folder, _gateway(s) as gw:
+        if not s.neo4j:
+            gw.write(catalog.statement("clear"))  # the demo's own graph: the same answer every run
         report = run_load([Path(folder)], gw, s.batch_size)
         click.echo(f"loaded {report.trials_written} sample trial(s) into {gw.describe()}")
         for p in report.problems:
             click.echo(f"problem: {p}", err=True)
         question, params = DEMO_QUESTION
         q = get("combination-therapies")
-        rows = gw.read(q.cypher, resolve_params(q, params))
+        rows = gw.read(q.cypher, resolve_params(q, params, graph=gw))
         ttl, triples, conforms = export_demo_rdf(gw, s)
     click.echo(f"\n{question}\n(trialgraph query combination-therapies -p target=PD-1 -p condition=HCC)\n")
     click.echo(_render(rows, "table", ["nct_id", "arm", "drugs", "target_drugs", "phases", "status"]))
     click.echo(f"\nexported {triples} triples; SHACL: {'conforms' if conforms else 'DOES NOT CONFORM'}")
     click.echo(f"\nThe graph as linked data: {ttl} (trialgraph export rdf; validate with trialgraph validate rdf {ttl})")
+    if not s.neo4j:
+        click.echo(f"\nThe local server is still running, with the demo in graph {DEMO_GRAPH!r} "
+                   f"(query it with TRIALGRAPH_GRAPH={DEMO_GRAPH}); stop it with: trialgraph server stop")
     if report.problems:
         sys.exit(1)
 

@@ -1,5 +1,6 @@
 // Open a trialgraph HTML view in Debian's headless Chromium (no browser download), wait until
-// the layout has settled, zoom to fit, and take a screenshot. Prints one JSON line:
+// the layout has settled, and take a screenshot of what a reader sees first (with CLICK_FIT=1,
+// after pressing the page's "Zoom to fit" button). Prints one JSON line:
 // {settled, fitted, errors, canvas: {painted}, banner: {nodes, relationships}, overlays: [rects], ms}
 // usage: node shot.mjs PAGE.html OUT.png [width] [height]
 import { chromium } from "playwright-core";
@@ -34,7 +35,7 @@ try {
   let settled = await settle();
   let fitted = false;
   const fit = page.getByRole("button", { name: "Zoom to fit" });
-  if (await fit.count()) {
+  if (process.env.CLICK_FIT === "1" && await fit.count()) {
     await fit.first().click();
     await page.mouse.move(width / 2, 2);   // off the graph and the buttons: no hover, no tooltip
     fitted = true;
