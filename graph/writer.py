@@ -393,10 +393,10 @@ class RowBuilder:
                 c["props"] = self._condition_props[c["condition_id"]]
             elif c.get("props") is not None:
                 c["props"] = {**c["props"], "variant": variant(c["props"])}
-        for kind in ("sponsors", "sites"):
+        for kind, key in (("sponsors", "sponsor_id"), ("sites", "site_id")):
             for x in row[kind]:
-                if x.get("props") is not None:
-                    x["props"] = {**x["props"], "variant": variant(x["props"])}
+                if x.get("props") is not None:  # the key too: the winning spelling replaces the node's map
+                    x["props"] = {**x["props"], "variant": variant(x["props"]), key: x[key]}
         for d in row["unresolved_drugs"]:
             d["variant"] = variant({"name": d["name"]})
         return row

@@ -142,7 +142,8 @@ class SharedNeo4j:
 def shared_neo4j(neo4j_settings: Neo4jSettings) -> Iterator[SharedNeo4j]:
     shared = SharedNeo4j(neo4j_settings)
     yield shared
-    shared.gateway.clear()
+    if not _MANAGED:  # a user's Neo4j is left empty; the managed one is thrown away with its home
+        shared.gateway.clear()
     shared.gateway.close()
 
 

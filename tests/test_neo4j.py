@@ -126,6 +126,34 @@ def _trialgraph(env: dict[str, str], *args: str, timeout: float = 900) -> subpro
                           capture_output=True, text=True, timeout=timeout)
 
 
+# -- interrupted loads ----------------------------------------------------------------------------
+def test_a_killed_neo4j_gives_a_clear_error_and_the_rerun_completes(
+    managed_neo4j, shared_neo4j, loaded_graph, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    data = _many_trials(tmp_path_factory.mktemp("killed") / "many.ndjson", 120)
+    expected = fingerprint(loaded_graph("falkordb", "uninterrupted-neo4j", data))
+    shared_neo4j.take(("killed", random.random()))  # emptied, and this test's
+    env = {**_managed_env(managed_neo4j), "TRIALGRAPH_BATCH_SIZE": "1"}
+    home = managed_neo4j.dir.parent
+    at = random.Random().randint(5, 100)
+    proc = _cli(env, "load", str(data))
+    try:
+        killed = _wait_and(lambda: _journal_lines(home) >= at, proc, managed_neo4j.kill)
+        out, err = proc.communicate(timeout=240)
+    finally:
+        managed_neo4j.start()
+        shared_neo4j.holder = None
+    assert killed, f"the load ended before Neo4j was killed (at {at})"
+    assert proc.returncode != 0 and "Traceback" not in err, err
+    assert "lost Neo4j" in err and "rerun the same load to resume" in err, err
+    done = _trialgraph(env, "load", str(data))
+    assert done.returncode == 0, done.stderr
+    assert "resumed an interrupted load" in done.stdout
+    with Neo4jGateway(managed_neo4j.settings()) as gw:
+        assert fingerprint(gw) == expected
+
+
+# -- the bulk path (last: it replaces the shared database with 20,000 trials) -------------------
 def test_neo4j_admin_import_rebuilds_the_transactional_graph(
     managed_neo4j, shared_neo4j, loaded_graph, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -153,33 +181,6 @@ def test_neo4j_admin_import_rebuilds_the_transactional_graph(
     ran = " ".join(a.replace(f"{csv_dir}/", "") for a in neo4jimport.admin_arguments(csv_dir))
     written = next(ln for ln in script.splitlines() if ln.startswith("neo4j-admin "))
     assert sorted(written.replace("./", "").split()) == sorted(("neo4j-admin " + ran).split())
-
-
-# -- interrupted loads ----------------------------------------------------------------------------
-def test_a_killed_neo4j_gives_a_clear_error_and_the_rerun_completes(
-    managed_neo4j, shared_neo4j, loaded_graph, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    data = _many_trials(tmp_path_factory.mktemp("killed") / "many.ndjson", 120)
-    expected = fingerprint(loaded_graph("falkordb", "uninterrupted-neo4j", data))
-    shared_neo4j.take(("killed", random.random()))  # emptied, and this test's
-    env = {**_managed_env(managed_neo4j), "TRIALGRAPH_BATCH_SIZE": "1"}
-    home = managed_neo4j.dir.parent
-    at = random.Random().randint(5, 100)
-    proc = _cli(env, "load", str(data))
-    try:
-        killed = _wait_and(lambda: _journal_lines(home) >= at, proc, managed_neo4j.kill)
-        out, err = proc.communicate(timeout=240)
-    finally:
-        managed_neo4j.start()
-        shared_neo4j.holder = None
-    assert killed, f"the load ended before Neo4j was killed (at {at})"
-    assert proc.returncode != 0 and "Traceback" not in err, err
-    assert "lost Neo4j" in err and "rerun the same load to resume" in err, err
-    done = _trialgraph(env, "load", str(data))
-    assert done.returncode == 0, done.stderr
-    assert "resumed an interrupted load" in done.stdout
-    with Neo4jGateway(managed_neo4j.settings()) as gw:
-        assert fingerprint(gw) == expected
 
 
 def _wait_and(condition, proc: subprocess.Popen, action, timeout: float = 300) -> bool:

@@ -12,7 +12,6 @@ import subprocess
 import tomllib
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,7 +19,6 @@ import pytest
 from click.testing import CliRunner
 from trialgraph.graph import catalog, guide, style, viz
 from trialgraph.graph.gateway import Gateway
-from trialgraph.graph.localserver import LocalServer
 from trialgraph.graph.schema import NODES
 from trialgraph.queries import library
 

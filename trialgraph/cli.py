@@ -744,7 +744,6 @@ def db() -> None:
 @click.option("--yes", is_flag=True, help="Really empty the graph.")
 def db_clear(yes: bool) -> None:
     """Empty the configured graph (every node and relationship)."""
-    from trialgraph.graph import catalog
     from trialgraph.journal import discard
 
     s = _settings()
@@ -769,17 +768,17 @@ def demo() -> None:
     run prints the same; the server keeps running after it (trialgraph server stop ends it)."""
     import dataclasses
 
-    from trialgraph.graph import catalog
     from trialgraph.pipeline import load as run_load
     from trialgraph.queries.library import get, resolve_params
 
     s = _settings()
-    if not s.neo4j:
+    local = s.engine == "falkordb"  # Neo4j (any, the managed one too) has one database: never emptied here
+    if local:
         s = dataclasses.replace(s, graph_name=DEMO_GRAPH)
     seeds = resources.files("trialgraph").joinpath("samples", "seeds")
     with resources.as_file(seeds) as folder, _gateway(s) as gw:
-        if not s.neo4j:
-            gw.write(catalog.statement("clear"))  # the demo's own graph: the same answer every run
+        if local:
+            gw.clear()  # the demo's own graph: the same answer every run
         report = run_load([Path(folder)], gw, s.batch_size)
         click.echo(f"loaded {report.trials_written} sample trial(s) into {gw.describe()}")
         for p in report.problems:
@@ -792,7 +791,7 @@ def demo() -> None:
     click.echo(_render(rows, "table", ["nct_id", "arm", "drugs", "target_drugs", "phases", "status"]))
     click.echo(f"\nexported {triples} triples; SHACL: {'conforms' if conforms else 'DOES NOT CONFORM'}")
     click.echo(f"\nThe graph as linked data: {ttl} (trialgraph export rdf; validate with trialgraph validate rdf {ttl})")
-    if not s.neo4j:
+    if local:
         click.echo(f"\nThe local server is still running, with the demo in graph {DEMO_GRAPH!r} "
                    f"(query it with TRIALGRAPH_GRAPH={DEMO_GRAPH}); stop it with: trialgraph server stop")
     if report.problems:

@@ -2,7 +2,8 @@
 // holds): the same rows and the same result as write-trials, without its search for what a
 // trial already owns, so a first load of the registry does not pay for it. Trials, arms,
 // interventions and their relationships are created; shared nodes (drugs, conditions,
-// sponsors, sites) are merged, keeping the most complete spelling (its variant rank).
+// sponsors, sites) are merged, keeping the whole property map of the most complete spelling (its
+// variant rank), never a union of spellings: the result does not depend on load order.
 // One statement, so on both engines the batch is atomic.
 // $trials: [{nct_id, props, unresolved_drugs: [{drug_id, name, variant}],
 //            arms: [{arm_id, props, intervention_ids}],
@@ -32,14 +33,14 @@ FOREACH (a IN t.arms |
     CREATE (arm)-[:GIVES]->(given)))
 FOREACH (c IN t.conditions |
   MERGE (cond:Condition {condition_id: c.condition_id})
-  SET cond += CASE WHEN cond.variant IS NULL OR c.props.variant > cond.variant THEN c.props ELSE {} END
+  SET cond = CASE WHEN cond.variant IS NULL OR c.props.variant > cond.variant THEN c.props ELSE properties(cond) END
   CREATE (tr)-[:STUDIES {as_written: c.as_written, qualifiers: c.qualifiers}]->(cond))
 FOREACH (s IN t.sponsors |
   MERGE (sp:Sponsor {sponsor_id: s.sponsor_id})
-  SET sp += CASE WHEN sp.variant IS NULL OR s.props.variant > sp.variant THEN s.props ELSE {} END
+  SET sp = CASE WHEN sp.variant IS NULL OR s.props.variant > sp.variant THEN s.props ELSE properties(sp) END
   MERGE (tr)-[:SPONSORED_BY {role: s.role}]->(sp))
 FOREACH (x IN t.sites |
   MERGE (site:Site {site_id: x.site_id})
-  SET site += CASE WHEN site.variant IS NULL OR x.props.variant > site.variant THEN x.props ELSE {} END
+  SET site = CASE WHEN site.variant IS NULL OR x.props.variant > site.variant THEN x.props ELSE properties(site) END
   CREATE (tr)-[:HAS_SITE {status: x.status, as_written: x.as_written}]->(site))
 RETURN count(tr) AS trials

@@ -6,6 +6,8 @@
 // same record changes nothing and a changed record leaves nothing stale; a component not
 // flagged keeps what the graph has (it came from a higher-precedence rendering: graph/merge.py).
 // Drugs the reference data does not know are created once, flagged resolved = false.
+// A shared node takes the whole property map of its highest-ranked spelling (its variant), never
+// a union of spellings, so the result does not depend on the order trials arrive in.
 // $trials: [{nct_id, props, replace: {arms, conditions, sponsors, sites},
 //            unresolved_drugs: [{drug_id, name}],
 //            arms: [{arm_id, props, intervention_ids}],
@@ -45,16 +47,16 @@ FOREACH (a IN t.arms |
     MERGE (arm)-[:GIVES]->(given)))
 FOREACH (c IN t.conditions |
   MERGE (cond:Condition {condition_id: c.condition_id})
-  SET cond += CASE WHEN cond.variant IS NULL OR c.props.variant > cond.variant THEN c.props ELSE {} END
+  SET cond = CASE WHEN cond.variant IS NULL OR c.props.variant > cond.variant THEN c.props ELSE properties(cond) END
   MERGE (tr)-[st:STUDIES]->(cond)
   SET st.as_written = c.as_written, st.qualifiers = c.qualifiers)
 FOREACH (s IN t.sponsors |
   MERGE (sp:Sponsor {sponsor_id: s.sponsor_id})
-  SET sp += CASE WHEN sp.variant IS NULL OR s.props.variant > sp.variant THEN s.props ELSE {} END
+  SET sp = CASE WHEN sp.variant IS NULL OR s.props.variant > sp.variant THEN s.props ELSE properties(sp) END
   MERGE (tr)-[:SPONSORED_BY {role: s.role}]->(sp))
 FOREACH (x IN t.sites |
   MERGE (site:Site {site_id: x.site_id})
-  SET site += CASE WHEN site.variant IS NULL OR x.props.variant > site.variant THEN x.props ELSE {} END
+  SET site = CASE WHEN site.variant IS NULL OR x.props.variant > site.variant THEN x.props ELSE properties(site) END
   MERGE (tr)-[hs:HAS_SITE]->(site)
   SET hs.status = x.status, hs.as_written = x.as_written)
 RETURN count(tr) AS trials
