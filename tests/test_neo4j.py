@@ -113,7 +113,7 @@ def test_each_neo4j_plan_starts_from_an_index(both: tuple[Gateway, Gateway]) -> 
     assert all(starts[n] == "NodeByLabelScan" for n in SCANNING), starts
 
 
-# -- the bulk path --------------------------------------------------------------------------------
+# -- running the trialgraph command against the managed Neo4j ----------------------------------
 def _managed_env(server) -> dict[str, str]:
     """The environment under which `trialgraph --engine neo4j` reaches the tests' managed Neo4j."""
     st = server.status()
