@@ -188,6 +188,8 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
     click.echo(
         f"read {report.trials_parsed} trial record(s) from {report.files_read} file(s); wrote {report.trials_written} "
         f"trial(s) into {where}; merged {report.renderings_merged} extra rendering(s); rejected {rejected}"
+        + (f"; {len(report.warnings)} warning(s): " + ", ".join(f"{n} {kind}" for kind, n in report.warnings_by_kind().items())
+           if report.warnings else "")
     )
     rows = report.unresolved.rows()
     if rows:
