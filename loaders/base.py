@@ -121,9 +121,10 @@ def require(value: object, file: str, field: str, what: str = "missing") -> obje
 
 
 def registry() -> list[Loader]:
-    from trialgraph.loaders import ctgov_json, ctgov_page, ctgov_xml, medpath, veeva
+    from trialgraph.loaders import ctgov_classic, ctgov_json, ctgov_page, ctgov_xml, medpath, veeva
 
     return [
+        ctgov_classic.CtgovClassicJsonLoader(),  # before API v2 JSON, whose detection takes broken JSON
         ctgov_json.CtgovJsonLoader(),
         ctgov_xml.CtgovXmlLoader(),
         ctgov_page.CtgovPageLoader(),

@@ -110,7 +110,7 @@ def _bad_corpus(folder: Path) -> dict[str, str | None]:
                             "protocolSection.designModule.enrollmentInfo.count"),
         "wrong-module.json": (json.dumps(api_record(armsInterventionsModule="n/a")).encode(),
                               "protocolSection.armsInterventionsModule"),
-        "truncated.txt": (seed[: len(seed) // 3].encode(), "More Related Trials"),
+        "truncated.txt": (seed[: len(seed) // 3].encode(), "Eligibility Criteria"),  # where the cut falls
         "latin1.txt": (seed.replace("Hospital", "Hôpital").encode("latin-1", "replace"), "encoding"),
     }
     missing = copy.deepcopy(rec)
