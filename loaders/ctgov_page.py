@@ -205,7 +205,7 @@ class _Page:
         self.raw_descriptions: dict[str, list[str]] = {}
         block: list[str] = []
         for line in tx.non_empty(self.body("Interventions")):
-            m = re.match(r"^Intervention Type\s+(\S+)$", line)
+            m = re.match(r"^Intervention Type(?:\s+(\S+))?$", line)
             if not m:
                 block.append(line)
                 continue
@@ -235,7 +235,7 @@ class _Page:
         k = 0
         while k < len(items):
             line = items[k]
-            m = re.match(r"^Group Type\s+(\S+)$", line)
+            m = re.match(r"^Group Type(?:\s+(\S+))?$", line)
             if not m:
                 pending.append(line)
                 k += 1
@@ -248,7 +248,7 @@ class _Page:
             pending = []
             k += 1
             given: list[str] = []
-            while k + 1 < len(items) and items[k + 1].startswith("Intervention Type"):
+            while k + 1 < len(items) and re.match(r"^Intervention Type(?:\s+\S+)?$", items[k + 1]):
                 name = items[k]
                 given.append(name)
                 k += 2
@@ -342,7 +342,7 @@ class _Page:
         k = 0
         citation: list[str] = []
         while k < len(items):
-            m = re.match(r"^Reference Type\s+(\S+)$", items[k])
+            m = re.match(r"^Reference Type(?:\s+(\S+))?$", items[k])
             if not m:
                 citation.append(items[k])
                 k += 1

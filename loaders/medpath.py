@@ -90,8 +90,8 @@ def _parse(text: str, file: str) -> Trial:
         eligibility=Eligibility(sex=tx.enum_value(one("Sex")) if one("Sex") else None, criteria=sec.titled_text("Inclusion Criteria", "Exclusion Criteria")),
         sponsors=(Sponsor(name=lead, role="lead"),) if lead else (),
         sites=_sites(items("Trial Locations")),
-        outcomes=_outcomes(items("Primary Outcome Measures"), "primary")
-        + _outcomes(items("Secondary Outcome Measures"), "secondary"),
+        outcomes=_outcomes(sec.raw("Primary Outcome Measures"), "primary")
+        + _outcomes(sec.raw("Secondary Outcome Measures"), "secondary"),
     )
 
 
@@ -126,7 +126,8 @@ def _find_all(row: str, name: str) -> list[int]:
     return out
 
 
-def split_arm_row_scored(row: str, known_interventions: Sequence[str] = ()) -> tuple[str, str, str, bool]:
+def split_arm_row_scored(row: str, known_interventions: Sequence[str] = (), previous_group: str | None = None
+                         ) -> tuple[str, str, str, bool]:
     """Split one run-together arm-table row into (group, intervention, description, sure).
 
     Candidate cells start where the page's own interventions begin, at case boundaries
@@ -159,10 +160,16 @@ def split_arm_row_scored(row: str, known_interventions: Sequence[str] = ()) -> t
             score = 0.0
             if middle.casefold() in lowered:
                 score += 8
+            if previous_group is not None and group == previous_group:
+                score += 3  # the same arm's next intervention
             if group.casefold() == middle.casefold():
                 score += 3
+            elif re.search(r"[\s:(]" + re.escape(middle.casefold()) + "$", group.casefold()):
+                score += 2  # 'Arm A: Nivolumab' gives Nivolumab
             elif group.split()[0].casefold() == middle.split()[0].casefold():
                 score += 2
+            if desc and _glue_points(desc.split()[0]):
+                score -= 1  # a description does not open with two cells run together
             if desc and " " in desc:
                 score += 1
             if not desc:
@@ -198,7 +205,7 @@ def _arms(lines: Sequence[str], known: Sequence[str]) -> tuple[Arm, ...]:
     arms: list[Arm] = []
     for row in lines[1:]:
         try:
-            group, intervention, desc, sure = split_arm_row_scored(row, known)
+            group, intervention, desc, sure = split_arm_row_scored(row, known, arms[-1].label if arms else None)
         except ValueError:
             if not arms:
                 warn("Arm && Interventions", f"cannot split the row {row!r} into its cells: skipped")
@@ -218,21 +225,66 @@ def _arms(lines: Sequence[str], known: Sequence[str]) -> tuple[Arm, ...]:
     return tuple(arms)
 
 
-def _outcomes(lines: Sequence[str], kind: str) -> tuple[Outcome, ...]:
+#: How a time frame opens ("Up to 1 year", "Baseline", "Cycle 1 (21 Days)", "6 weeks", "From ...").
+_TIME_START = re.compile(
+    r"(?:\d+(?:[.,]\d+)?\s*(?:-|to|and|or)?\s*(?:\d+\s*)?(?:second|minute|hour|day|week|month|year|cycle|dose)s?\b|(?:up to|from|at|after|before|during|within|through|throughout|until|over|every|each|end of|baseline|"
+    r"approximately|approx|average|day|week|month|year|hour|minute|cycle|visit|screening|follow|time|date|"
+    r"randomi[sz]ation|enrol|pre|post|periop|treatment|study|one|two|three|six|twelve)\b)", re.I)
+#: Words a time frame holds anywhere.
+_TIME_WORDS = re.compile(r"\b(?:second|minute|hour|day|week|month|year|baseline|cycle|visit)s?\b|\d", re.I)
+
+
+def split_outcome_row(row: str) -> tuple[str, str] | None:
+    """One run-together outcome row -> (measure, time frame), or None when it has no cell
+    boundary. Cuts are case boundaries (``survivalFrom``), a closing bracket or letter running into
+    a digit (``(DLT)4 weeks``, ``survival1 year``); the first cut after which the rest opens like a
+    time frame wins, else the first whose rest holds a time word, else the first cut."""
+    cuts = sorted(set(_glue_points(row))
+                  | {i for i in range(1, len(row)) if (row[i - 1].isalpha() or row[i - 1] in ")]") and row[i].isdigit()})
+    cuts = [i for i in cuts if row[:i].strip() and row[i:].strip()
+            and not (row[i - 1].isalpha() and row[i].isdigit() and row[i + 1:i + 2].isalpha())]  # 'RP2D' is one word
+    if not cuts:
+        return None
+    for test in (lambda rest: _TIME_START.match(rest), lambda rest: _TIME_WORDS.search(rest)):
+        for i in cuts:
+            if test(row[i:]):
+                return row[:i].strip(), row[i:].strip()
+    return row[: cuts[0]].strip(), row[cuts[0]:].strip()
+
+
+def _outcomes(raw: Sequence[str], kind: str) -> tuple[Outcome, ...]:
+    """An outcome table: after its "NameTimeMethod" header, each row a measure and time frame
+    run together, and a description on a line after a blank line."""
+    lines = [ln.strip() for ln in raw]
+    while lines and not lines[0]:
+        lines.pop(0)
     if not lines:
         return ()
     if lines[0].replace(" ", "") != "NameTimeMethod":
         warn(f"{kind} outcomes", f"unexpected table header {lines[0]!r}: table skipped")
         return ()
     out: list[Outcome] = []
+    after_blank = False
+    expect_description = False
     for row in lines[1:]:
-        cuts = tx.camel_boundaries(row, digits=True)
-        if cuts:
-            out.append(Outcome(kind=kind, measure=row[: cuts[0]].strip(), time_frame=row[cuts[0] :].strip()))
-        elif out and out[-1].description is None:
+        if not row:
+            after_blank = True
+            continue
+        row = tx.clean(row)
+        if out and expect_description and after_blank:
             out[-1] = out[-1].model_copy(update={"description": row})
-        else:
-            warn(f"{kind} outcomes", f"cannot split the row {row!r} into its cells: skipped")
+            expect_description = after_blank = False
+            continue
+        after_blank = False
+        cut = split_outcome_row(row)
+        if cut is None:
+            if out and out[-1].description is None:
+                out[-1] = out[-1].model_copy(update={"description": row})
+            else:
+                warn(f"{kind} outcomes", f"cannot split the row {row!r} into its cells: skipped")
+            continue
+        out.append(Outcome(kind=kind, measure=cut[0], time_frame=cut[1]))
+        expect_description = True
     return tuple(out)
 
 

@@ -237,11 +237,11 @@ ENUM_ALIASES: dict[str, dict[str, str]] = {
     "status": {"UNKNOWN_STATUS": "UNKNOWN"},
     "site status": {"UNKNOWN_STATUS": "UNKNOWN"},
     "primary purpose": {"EDUCATIONAL_COUNSELING_TRAINING": "ECT"},
-    "study type": {"OBSERVATIONAL_PATIENT_REGISTRY": "OBSERVATIONAL"},
-    "masking": {"OPEN_LABEL": "NONE", "NONE_OPEN_LABEL": "NONE"},
+    "study type": {"OBSERVATIONAL_PATIENT_REGISTRY": "OBSERVATIONAL", "EXPANDED_ACCESS_INTERVENTIONAL": "EXPANDED_ACCESS"},
+    "masking": {"OPEN_LABEL": "NONE", "NONE_OPEN_LABEL": "NONE", "NO_MASKING": "NONE"},
     "sex": {"BOTH": "ALL"},
     "agency class": {"INDIVIDUAL": "INDIV", "AMBIGUOUS": "AMBIG", "U_S_FED": "FED"},
-    "who masked": {"OUTCOME_ASSESSOR": "OUTCOMES_ASSESSOR", "CAREGIVER": "CARE_PROVIDER"},
+    "who masked": {"OUTCOME_ASSESSOR": "OUTCOMES_ASSESSOR", "CAREGIVER": "CARE_PROVIDER", "SUBJECT": "PARTICIPANT"},
 }
 # Where each enumeration is used: (field of the Trial, field of the nested record or None).
 _ENUM_FIELDS: tuple[tuple[str, str | None, str], ...] = (
