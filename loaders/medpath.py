@@ -276,14 +276,8 @@ def _outcomes(raw: Sequence[str], kind: str) -> tuple[Outcome, ...]:
             expect_description = after_blank = False
             continue
         after_blank = False
-        cut = split_outcome_row(row)
-        if cut is None:
-            if out and out[-1].description is None:
-                out[-1] = out[-1].model_copy(update={"description": row})
-            else:
-                warn(f"{kind} outcomes", f"cannot split the row {row!r} into its cells: skipped")
-            continue
-        out.append(Outcome(kind=kind, measure=cut[0], time_frame=cut[1]))
+        cut = split_outcome_row(row)  # no boundary: a measure with no time frame
+        out.append(Outcome(kind=kind, measure=cut[0] if cut else row, time_frame=cut[1] if cut else None))
         expect_description = True
     return tuple(out)
 

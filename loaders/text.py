@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from trialgraph.records import Age
 
@@ -152,9 +153,25 @@ def location(text: str) -> tuple[str | None, str | None, str | None]:
     return city, state, country
 
 
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    """Country names of more than one word: ISO 3166 (pycountry's copy of Debian iso-codes), in
+    its short, common and official spellings."""
+    import pycountry
+
+    names = set()
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            n = getattr(c, attr, None)
+            if n and " " in n:
+                names.add(n)
+    return frozenset(names)
+
+
 def split_countries(text: str, known: Iterable[str]) -> tuple[str, ...]:
-    """Split a space-separated country list, keeping multi-word names that the sites name."""
-    names = sorted({k for k in known if k}, key=len, reverse=True)
+    """Split a space-separated country list, keeping multi-word names whole: those the sites
+    name, and the ISO 3166 names ('United Kingdom', 'Korea, Republic of')."""
+    names = sorted({k for k in known if k} | _country_names(), key=len, reverse=True)
     rest = clean(text)
     out: list[str] = []
     while rest:
