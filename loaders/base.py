@@ -247,6 +247,7 @@ def parse_with(loader: Loader, text: str, name: str) -> tuple[list[Trial], list[
         raise _named(e, name) from e
     finally:
         _COLLECTED.reset(token)
+    collected = list(dict.fromkeys(collected))  # a field read twice is one warning
     if len(parsed) == 1:  # a page: its warnings are its one trial's
         collected = [w if w.nct_id else FieldWarning(w.kind, w.field, w.message, parsed[0].nct_id) for w in collected]
     try:

@@ -127,3 +127,34 @@ def test_classic_v1_json_gets_one_unsupported_format_line() -> None:
     assert e.value.file == "classic.json"
     assert e.value.message.startswith("unsupported format: the retired classic ClinicalTrials.gov API (v1) JSON")
     assert "NCT00023673" in e.value.message
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"designModule.enrollmentInfo": {"count": "forty"}}, "protocolSection.designModule.enrollmentInfo.count"),
+    ({"armsInterventionsModule": "n/a"}, "protocolSection.armsInterventionsModule"),
+    ({"statusModule.startDateStruct": {"date": "next spring"}}, "protocolSection.statusModule.startDateStruct.date"),
+])
+def test_a_wrong_typed_api_field_costs_that_field(change: dict, field: str) -> None:
+    rec = json.loads((FIXTURES / "ctgov" / "NCT02210780.json").read_text(encoding="utf-8"))
+    for path, value in change.items():
+        node = rec["protocolSection"]
+        *head, last = path.split(".")
+        for k in head:
+            node = node[k]
+        node[last] = value
+    warnings: list[FieldWarning] = []
+    (t,) = load_text(json.dumps(rec), "wrong.json", warnings)
+    assert t.nct_id == "NCT02210780"
+    assert [(w.field, w.nct_id) for w in warnings] == [(field, "NCT02210780")]
+
+
+def test_a_legacy_xml_date_or_enrollment_that_cannot_be_read_costs_that_field() -> None:
+    xml = (FIXTURES / "ctgov_xml" / "NCT00023673.xml").read_text(encoding="utf-8")
+    import re
+
+    xml = re.sub(r"<start_date>[^<]*</start_date>", "<start_date>sometime</start_date>", xml)
+    xml = re.sub(r"(<enrollment[^>]*>)[^<]*(</enrollment>)", r"\1about 40\2", xml)
+    warnings: list[FieldWarning] = []
+    (t,) = load_text(xml, "x.xml", warnings)
+    assert t.start_date is None and t.enrollment is None
+    assert sorted(w.field for w in warnings) == ["enrollment", "start_date"]
