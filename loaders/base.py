@@ -123,13 +123,15 @@ def require(value: object, file: str, field: str, what: str = "missing") -> obje
 def registry() -> list[Loader]:
     from trialgraph.loaders import ctgov_classic, ctgov_json, ctgov_page, ctgov_xml, medpath, veeva
 
+    # The page layouts first: their marks are specific (a banner, an 'NCT ID:' line), while API v2
+    # detection also takes text that opens like JSON and does not parse (a page titled "[18F]...").
     return [
-        ctgov_classic.CtgovClassicJsonLoader(),  # before API v2 JSON, whose detection takes broken JSON
-        ctgov_json.CtgovJsonLoader(),
-        ctgov_xml.CtgovXmlLoader(),
+        ctgov_classic.CtgovClassicJsonLoader(),
         ctgov_page.CtgovPageLoader(),
         veeva.VeevaLoader(),
         medpath.MedPathLoader(),
+        ctgov_json.CtgovJsonLoader(),
+        ctgov_xml.CtgovXmlLoader(),
     ]
 
 

@@ -137,8 +137,9 @@ def join_text(lines: Sequence[str]) -> str | None:
 
 
 #: The second half of an ISO 3166 name written inverted, as the registry writes some countries
-#: ('Korea, Republic of', 'Iran, Islamic Republic of', 'Congo, The Democratic Republic of the').
-_INVERTED_COUNTRY = re.compile(r"^(?:(?:the|islamic|democratic|plurinational|bolivarian)\b.*|republic of\b.*|.*\bof(?: the)?)$", re.I)
+#: ('Korea, Republic of', 'Iran, Islamic Republic of', 'Congo, The Democratic Republic of the',
+#: 'Palestinian Territory, occupied').
+_INVERTED_COUNTRY = re.compile(r"^(?:(?:the|islamic|democratic|plurinational|bolivarian)\b.*|republic of\b.*|.*\bof(?: the)?|occupied)$", re.I)
 
 
 def location(text: str) -> tuple[str | None, str | None, str | None]:

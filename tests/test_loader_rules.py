@@ -158,3 +158,21 @@ def test_a_legacy_xml_date_or_enrollment_that_cannot_be_read_costs_that_field() 
     (t,) = load_text(xml, "x.xml", warnings)
     assert t.start_date is None and t.enrollment is None
     assert sorted(w.field for w in warnings) == ["enrollment", "start_date"]
+
+
+def test_a_page_whose_title_opens_with_a_bracket_is_a_page_not_broken_json(seeds_dir: Path) -> None:
+    # NCT03182660's title opens "[Trial of device that is not approved ..."
+    text = _seed(seeds_dir, "000").replace("A Phase III Clinical Trial of AK105", "[18F]-FDG PET of AK105", 1)
+    (t,) = load_text(text, "bracket.txt")
+    assert t.source.layout == "ctgov_page" and t.brief_title.startswith("[18F]-FDG PET of AK105")
+
+
+@pytest.mark.parametrize("place, country", [
+    ("Seoul, , Korea, Republic of", "Korea, Republic of"),
+    ("Ramallah, , Palestinian Territory, occupied", "Palestinian Territory, occupied"),
+    ("Washington, District of Columbia, United States", "United States"),
+])
+def test_inverted_country_names_stay_whole(place: str, country: str) -> None:
+    from trialgraph.loaders.text import location
+
+    assert location(place)[2] == country

@@ -31,7 +31,3 @@ def dump(trial: Trial) -> dict[str, Any]:
     for k in IGNORED:
         data.pop(k, None)
     return data
-
-
-def age(a: Any) -> str:
-    return a.text

@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Any
 
 from tests.renderers.common import block, dump, line, paragraphs
-from trialgraph.loaders import text as tx
 from trialgraph.loaders.ctgov_page import MASKED_ROLES, SECTIONS
 from trialgraph.records import Arm, Design, Eligibility, Enrollment, Identifier, Intervention, Reference, Site, Sponsor, Trial
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.renderers.common import block, dump, line, paragraphs
+from tests.renderers.common import block, dump, line
 from trialgraph.loaders import text as tx
 from trialgraph.ontology.resolve import country_code
 from trialgraph.records import Arm, Design, Eligibility, Enrollment, Intervention, Outcome, Site, Sponsor, Trial
