@@ -118,11 +118,14 @@ def _description_points(row: str) -> list[int]:
 
 
 def _find_all(row: str, name: str) -> list[int]:
-    out, low, sub = [], row.casefold(), name.casefold()
-    k = low.find(sub, 1)
-    while k != -1 and sub:
-        out.append(k)
-        k = low.find(sub, k + 1)
+    """Where a cell holding ``name`` may start: the name as printed, run into the cell before it
+    (a name after a space is a word inside a cell: 'Arm I (bleomycin, carboplatin)')."""
+    out = []
+    k = row.find(name, 1)
+    while k != -1 and name:
+        if not row[k - 1].isspace():
+            out.append(k)
+        k = row.find(name, k + 1)
     return out
 
 
@@ -147,6 +150,7 @@ def split_arm_row_scored(row: str, known_interventions: Sequence[str] = (), prev
                 ends.add(k + len(name))
     if not starts:
         raise ValueError(f"cannot find the cells of {row!r}")
+    glued = [k for name in known for k in _find_all(row, name)]  # listed names run into a cell
     scored: list[tuple[float, int, int]] = []
     lowered = {k.casefold() for k in known}
     for i in sorted(starts)[:MAX_CANDIDATES]:  # cells are names: the cuts come early in the row
@@ -170,6 +174,8 @@ def split_arm_row_scored(row: str, known_interventions: Sequence[str] = (), prev
                 score += 2
             if desc and _glue_points(desc.split()[0]):
                 score -= 1  # a description does not open with two cells run together
+            if any(k > j for k in glued):
+                score -= 2  # a listed intervention still glued on inside the description: the cut is too early
             if desc and " " in desc:
                 score += 1
             if not desc:

@@ -33,12 +33,11 @@ SEEDS = ROOT.parent / "trialgraph" / "samples" / "seeds"
 LAYOUTS = {"ctgov_page": ctgov_page, "veeva": veeva, "medpath": medpath}
 SEED_LAYOUT = {"000": ctgov_page, "004": ctgov_page, "001": veeva, "003": veeva, "002": medpath}
 
-#: MedPath prints table cells run together; where the page shows no boundary the split is a guess.
-#: These records' arm or outcome tables do not come back exactly (README, "Input layouts"):
-#: a description opening with a lower-case word ("shamthis group ..."), an arm label that holds
-#: its interventions' names ("Group 1: Dato-DXd + Osimertinib"), a time frame opening with a
-#: lower-case word ("...(T-LBL) .through completion"), a number glued to a number ("phase 22 years").
-MEDPATH_TABLE_LIMITS = "medpath-table-limits"
+# MedPath prints table cells run together; where the page shows no boundary the split is a guess.
+# Some records' arm or outcome tables do not come back exactly (README, "Input layouts"):
+# a description opening with a lower-case word ("shamthis group ..."), an arm label that holds
+# its interventions' names ("Group 1: Dato-DXd + Osimertinib"), a time frame opening with a
+# lower-case word ("...(T-LBL) .through completion"), a number glued to a number ("phase 22 years").
 
 
 def _real_records() -> list[Trial]:
@@ -126,9 +125,10 @@ def test_every_real_record_round_trips_through_medpath_but_its_glued_tables() ->
     differing = _differing(medpath, REAL)
     # every field but the two glued tables comes back exactly, for every record
     assert {f for fields in differing.values() for f in fields} <= {"arms", "outcomes"}
-    # and most records come back whole: the rest is the documented limit above
-    assert len(differing) <= 36, sorted(differing)
-    assert sum("arms" in f for f in differing.values()) <= 7
+    # and most records come back whole (57 of 88): the rest is the documented limit above, almost
+    # all of it outcome tables (30 records); the arm table comes back for all but 3
+    assert len(differing) <= 31, sorted(differing)
+    assert sum("arms" in f for f in differing.values()) <= 3
 
 
 def test_synthetic_records_round_trip() -> None:
@@ -136,6 +136,7 @@ def test_synthetic_records_round_trip() -> None:
     assert _differing(ctgov_page, synth) == {} and _differing(veeva, synth) == {}
     differing = _differing(medpath, synth)
     assert {f for fields in differing.values() for f in fields} <= {"outcomes"}  # 'phase 2' + '2 years'
+    assert len(differing) <= 4
 
 
 # -- hypothesis ------------------------------------------------------------------------------
