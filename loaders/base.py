@@ -6,6 +6,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -13,7 +14,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from trialgraph.errors import LoaderError, UnknownLayoutError
-from trialgraph.records import Trial
+from trialgraph.records import Trial, drop_invalid_values
 
 # Files in a folder whose names start with these are notes about the data, not data.
 FOLDER_NOTES = ("README", "LICENSE", "SOURCES")
@@ -38,10 +39,37 @@ class LoadProblem:
     file: str
     field: str | None
     message: str
+    kind: str | None = None  # warnings only: control-characters, invalid-value, unparsed-field, ...
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.field}" if self.field else self.file
         return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class FieldWarning:
+    """A field that was dropped or changed while its trial still loaded (the rule: what cannot be
+    parsed costs that field, not the trial). ``kind`` groups warnings in the load summary."""
+
+    kind: str  # control-characters, invalid-value, unparsed-field, ambiguous-cells
+    field: str
+    message: str
+    nct_id: str | None = None
+
+
+_COLLECTED: ContextVar[list[FieldWarning] | None] = ContextVar("trialgraph_field_warnings", default=None)
+
+
+def warn(field: str, message: str, kind: str = "unparsed-field", nct_id: str | None = None) -> None:
+    """Record a field-level warning for the document being parsed (by ``parse_with``); outside a
+    parse (a loader called directly) the warning is only logged."""
+    collected = _COLLECTED.get()
+    if collected is None:
+        import logging
+
+        logging.getLogger(__name__).warning("%s: %s", field, message)
+        return
+    collected.append(FieldWarning(kind, field, message, nct_id))
 
 
 def read_text(path: Path) -> str:
@@ -86,20 +114,24 @@ def build_trial(file: str, **fields: object) -> Trial:
 
 
 def require(value: object, file: str, field: str, what: str = "missing") -> object:
+    """A value the record cannot do without (its identity, a title): missing means truncated."""
     if value is None or value == "" or value == ():
         raise LoaderError(file, field, f"{what} (is the page truncated?)")
     return value
 
 
 def registry() -> list[Loader]:
-    from trialgraph.loaders import ctgov_json, ctgov_page, ctgov_xml, medpath, veeva
+    from trialgraph.loaders import ctgov_classic, ctgov_json, ctgov_page, ctgov_xml, medpath, veeva
 
+    # The page layouts first: their marks are specific (a banner, an 'NCT ID:' line), while API v2
+    # detection also takes text that opens like JSON and does not parse (a page titled "[18F]...").
     return [
-        ctgov_json.CtgovJsonLoader(),
-        ctgov_xml.CtgovXmlLoader(),
+        ctgov_classic.CtgovClassicJsonLoader(),
         ctgov_page.CtgovPageLoader(),
         veeva.VeevaLoader(),
         medpath.MedPathLoader(),
+        ctgov_json.CtgovJsonLoader(),
+        ctgov_xml.CtgovXmlLoader(),
     ]
 
 
@@ -204,24 +236,46 @@ def documents(path: Path) -> Iterator[tuple[str, Callable[[], str]]]:
         yield name, read
 
 
-def parse_with(loader: Loader, text: str, name: str) -> tuple[list[Trial], dict[tuple[str, str], int]]:
-    """One loader's records for one document, control characters removed, and where they were
-    (``(nct_id, field) -> count``). A value that fails validation anywhere on the way (a date that
-    is not a date, in the loader or after cleaning) is a LoaderError naming the field."""
+def parse_with(loader: Loader, text: str, name: str) -> tuple[list[Trial], list[FieldWarning]]:
+    """One loader's records for one document, with control characters and values outside the
+    registry's enumerations removed, and a warning for each field dropped or changed on the way.
+    A value that fails validation anywhere on the way (a date that is not a date, in the loader or
+    after cleaning) is a LoaderError naming the field."""
+    collected: list[FieldWarning] = []
+    token = _COLLECTED.set(collected)
     try:
-        return strip_controls(list(loader.parse(text, name)), text)
+        parsed = list(loader.parse(text, name))
     except ValidationError as e:
         raise _named(e, name) from e
+    finally:
+        _COLLECTED.reset(token)
+    collected = list(dict.fromkeys(collected))  # a field read twice is one warning
+    if len(parsed) == 1:  # a page: its warnings are its one trial's
+        collected = [w if w.nct_id else FieldWarning(w.kind, w.field, w.message, parsed[0].nct_id) for w in collected]
+    try:
+        trials, removed = strip_controls(parsed, text)
+    except ValidationError as e:
+        raise _named(e, name) from e
+    warnings = collected + [
+        FieldWarning("control-characters", fld, f"removed {n} control character(s)", nct) for (nct, fld), n in removed.items()
+    ]
+    out = []
+    for t in trials:
+        t, dropped = drop_invalid_values(t)
+        warnings += [FieldWarning("invalid-value", fld, f"{value!r} is not a value of the registry's {what}: dropped", t.nct_id)
+                     for fld, value, what in dropped]
+        out.append(t)
+    return out, warnings
 
 
-def load_text(text: str, name: str, removed: dict[tuple[str, str], int] | None = None) -> list[Trial]:
+def load_text(text: str, name: str, warnings: list[FieldWarning] | None = None) -> list[Trial]:
     """Every trial of one document, or a LoaderError: a document is used whole or not at all.
 
-    Control characters are removed from every text field here, at the boundary, and counted into
-    ``removed`` for the caller to report."""
+    Control characters and values outside the registry's enumerations are removed here, at the
+    boundary; each field dropped or changed is added to ``warnings`` for the caller to report."""
     trials, found = parse_with(detect(text, name), text, name)
-    if removed is not None:
-        removed.update(found)
+    if warnings is not None:
+        warnings.extend(found)
     return trials
 
 

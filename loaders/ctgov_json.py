@@ -12,7 +12,7 @@ from typing import Any
 
 from trialgraph.errors import LoaderError
 from trialgraph.loaders import text as tx
-from trialgraph.loaders.base import build_trial
+from trialgraph.loaders.base import build_trial, warn
 from trialgraph.records import (
     NCT_ID,
     Arm,
@@ -84,10 +84,15 @@ def _studies(text: str, file: str) -> Iterator[tuple[str, Any]]:
 
 
 class _Study:
-    """Typed access to one study object; a wrong type names the JSON path."""
+    """Typed access to one study object. A value of the wrong type costs that field: it reads as
+    absent, with a warning naming its JSON path (the study's identity is checked by the caller)."""
 
     def __init__(self, doc: Any, file: str, where: str) -> None:
         self.doc, self.file, self.where = doc, file, where
+        self.nct: str | None = None
+
+    def _wrong(self, path: str, message: str) -> None:
+        warn(path, f"{message}: dropped", nct_id=self.nct)
 
     def path(self, *keys: str | int) -> str:
         parts = [self.where] if self.where else []
@@ -99,13 +104,15 @@ class _Study:
         node = self.doc
         for i, k in enumerate(keys):
             if not isinstance(node, dict):
-                raise LoaderError(self.file, self.path(*keys[:i]), f"expected an object, got {type(node).__name__}")
+                self._wrong(self.path(*keys[:i]), f"expected an object, got {type(node).__name__}")
+                return default
             if k not in node or node[k] is None:
                 return default
             node = node[k]
         if kind is not object and not isinstance(node, kind):
             want = kind.__name__ if isinstance(kind, type) else " or ".join(t.__name__ for t in kind)
-            raise LoaderError(self.file, self.path(*keys), f"expected {want}, got {type(node).__name__}: {str(node)[:40]!r}")
+            self._wrong(self.path(*keys), f"expected {want}, got {type(node).__name__}: {str(node)[:40]!r}")
+            return default
         return node
 
     def text(self, *keys: str) -> str | None:
@@ -116,15 +123,15 @@ class _Study:
         items = self.get(*keys, kind=list, default=[])
         for k, item in enumerate(items):
             if not isinstance(item, dict):
-                raise LoaderError(self.file, self.path(*keys, k), f"expected an object, got {type(item).__name__}")
-        return items
+                self._wrong(self.path(*keys, k), f"expected an object, got {type(item).__name__}")
+        return [item for item in items if isinstance(item, dict)]
 
     def strings(self, *keys: str) -> tuple[str, ...]:
         items = self.get(*keys, kind=list, default=[])
         for k, item in enumerate(items):
             if not isinstance(item, str):
-                raise LoaderError(self.file, self.path(*keys, k), f"expected a string, got {type(item).__name__}")
-        return tuple(i.strip() for i in items if i.strip())
+                self._wrong(self.path(*keys, k), f"expected a string, got {type(item).__name__}")
+        return tuple(i.strip() for i in items if isinstance(i, str) and i.strip())
 
     def mesh(self, *keys: str) -> tuple[MeshTerm, ...]:
         return tuple(MeshTerm(id=m["id"], term=m["term"]) for m in self.objects(*keys) if m.get("id"))
@@ -136,7 +143,8 @@ class _Study:
         try:
             return TrialDate(date=d["date"], type=d.get("type"))
         except ValueError as e:
-            raise LoaderError(self.file, self.path(*keys, "date"), str(e).splitlines()[-1]) from None
+            self._wrong(self.path(*keys, "date"), str(e).splitlines()[-1])
+            return None
 
 
 def _strip_type(name: str) -> str:
@@ -164,6 +172,7 @@ def study_to_trial(doc: Any, file: str, where: str = "") -> Trial:
         raise LoaderError(file, s.path(*ident, "nctId"), "missing")
     if not NCT_ID.match(nct):
         raise LoaderError(file, s.path(*ident, "nctId"), f"not an NCT identifier (NCT followed by 8 digits): {nct!r}")
+    s.nct = nct
     title = s.text(*ident, "briefTitle") or s.text(*ident, "officialTitle")
     if title is None:
         raise LoaderError(file, s.path(*ident, "briefTitle"), "missing")
@@ -206,7 +215,7 @@ def study_to_trial(doc: Any, file: str, where: str = "") -> Trial:
     info = s.get(*design_m, "designInfo", kind=dict, default={})
     enrollment = s.get(*design_m, "enrollmentInfo", kind=dict)
     if enrollment is not None and enrollment.get("count") is not None:
-        s.get(*design_m, "enrollmentInfo", "count", kind=int)  # "forty" or 40.5 is named, not dropped
+        s.get(*design_m, "enrollmentInfo", "count", kind=int)  # "forty" or 40.5: named, and dropped
     sponsors_m = (*p, "sponsorCollaboratorsModule")
     sponsors = []
     if lead := s.text(*sponsors_m, "leadSponsor", "name"):

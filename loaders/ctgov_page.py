@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from trialgraph.errors import LoaderError
 from trialgraph.loaders import text as tx
-from trialgraph.loaders.base import build_trial, require
+from trialgraph.loaders.base import build_trial, require, warn
 from trialgraph.records import (
     Arm,
     Design,
@@ -22,6 +22,7 @@ from trialgraph.records import (
     Identifier,
     Intervention,
     Reference,
+    PARTIAL_DATE,
     RelatedTrial,
     Site,
     Sponsor,
@@ -130,9 +131,7 @@ class _Page:
         arms = self._arms()
         sites = self._sites()
         results = tx.non_empty(self.body("Study Results"))
-        if "More Related Trials" not in self.sections:  # the page's last section, printed even when empty
-            raise LoaderError(f, "More Related Trials", "the page ends early (no 'More Related Trials' section, "
-                              "which closes every page): truncated?")
+        self._check_end()
         return build_trial(
             f,
             nct_id=nct,
@@ -142,11 +141,11 @@ class _Page:
             overall_status=basic.get("Recruitment Status"),
             phases=tx.phases(basic.get("Clinical Phase", "")),
             study_type=basic.get("Study Classification"),
-            enrollment=_enrollment(basic.get("Total Enrollment"), f),
-            start_date=_date(basic.get("Study Start Date")),
-            primary_completion_date=_date(basic.get("Primary Completion Date")),
-            completion_date=_date(basic.get("Study Completion Date")),
-            last_update_date=_date(updated),
+            enrollment=_enrollment(basic.get("Total Enrollment")),
+            start_date=_date(basic.get("Study Start Date"), "Study Start Date"),
+            primary_completion_date=_date(basic.get("Primary Completion Date"), "Primary Completion Date"),
+            completion_date=_date(basic.get("Study Completion Date"), "Study Completion Date"),
+            last_update_date=_date(updated, "Last Updated"),
             brief_summary=_text(self.body("Brief Summary")),
             detailed_description=_text(self.body("Detailed Description")),
             conditions=tuple(tx.non_empty(self.body("Conditions"))),
@@ -165,6 +164,23 @@ class _Page:
             related_trials=self._related(),
             has_results=(not results[0].lower().startswith("results pending")) if results else None,
         )
+
+    def _check_end(self) -> None:
+        """Is the data cut? "More Related Trials" (the site's recommendations, not trial data)
+        closes a whole page; a page without it must still reach its last data section, "Other
+        Identifiers" (every registered trial has its org study id), and end with a whole
+        identifier (value, "Identifier Type:", "Identifier Source:")."""
+        if "More Related Trials" in self.sections:
+            return
+        f = self.file
+        if "Other Identifiers" not in self.sections:
+            last = max(self.sections, key=list(SECTIONS).index)
+            raise LoaderError(f, last, f"the page ends inside {last!r}, before 'Other Identifiers' (a section every "
+                              "trial has): truncated?")
+        items = tx.non_empty(self.body("Other Identifiers"))
+        if len(items) < 3 or not items[-1].startswith("Identifier Source:") or not items[-2].startswith("Identifier Type:"):
+            raise LoaderError(f, "Other Identifiers", "the page ends inside 'Other Identifiers' (its last identifier "
+                              "has no value, type or source): truncated?")
 
     def _design(self) -> Design | None:
         lines = tx.non_empty(self.body("Study Design"))
@@ -189,12 +205,13 @@ class _Page:
         self.raw_descriptions: dict[str, list[str]] = {}
         block: list[str] = []
         for line in tx.non_empty(self.body("Interventions")):
-            m = re.match(r"^Intervention Type\s+(\S+)$", line)
+            m = re.match(r"^Intervention Type(?:\s+(\S+))?$", line)
             if not m:
                 block.append(line)
                 continue
             if not block:
-                raise LoaderError(self.file, "Interventions", "an 'Intervention Type' line with no intervention name")
+                warn("Interventions", "an 'Intervention Type' line with no intervention name: skipped")
+                continue
             self.raw_descriptions[block[0]] = block[1:]
             out.append(
                 Intervention(
@@ -205,7 +222,7 @@ class _Page:
             )
             block = []
         if block:
-            raise LoaderError(self.file, "Interventions", f"intervention {block[0]!r} has no type (truncated page?)")
+            warn("Interventions", f"intervention {block[0]!r} has no 'Intervention Type' line: skipped")
         return tuple(out)
 
     def _arms(self) -> tuple[Arm, ...]:
@@ -218,18 +235,20 @@ class _Page:
         k = 0
         while k < len(items):
             line = items[k]
-            m = re.match(r"^Group Type\s+(\S+)$", line)
+            m = re.match(r"^Group Type(?:\s+(\S+))?$", line)
             if not m:
                 pending.append(line)
                 k += 1
                 continue
             if not pending:
-                raise LoaderError(self.file, "Study Groups", "a 'Group Type' line with no arm label")
+                warn("Study Groups", "a 'Group Type' line with no arm label: skipped")
+                k += 1
+                continue
             label, desc = pending[0], _text_from(pending[1:])
             pending = []
             k += 1
             given: list[str] = []
-            while k + 1 < len(items) and items[k + 1].startswith("Intervention Type"):
+            while k + 1 < len(items) and re.match(r"^Intervention Type(?:\s+\S+)?$", items[k + 1]):
                 name = items[k]
                 given.append(name)
                 k += 2
@@ -240,12 +259,12 @@ class _Page:
                         break
             unknown = [g for g in given if g not in known]
             if unknown:
-                raise LoaderError(
-                    self.file, "Study Groups", f"arm {label!r} gives {unknown[0]!r}, which 'Interventions' does not list"
-                )
+                warn("Study Groups", f"arm {label!r} gives {unknown[0]!r}, which 'Interventions' does not list: "
+                     "link dropped")
+                given = [g for g in given if g in known]
             arms.append(Arm(label=label, type=m.group(1), description=desc, interventions=tuple(given)))
         if pending:
-            raise LoaderError(self.file, "Study Groups", f"arm {pending[0]!r} has no 'Group Type' (truncated page?)")
+            warn("Study Groups", f"arm {pending[0]!r} has no 'Group Type' line: skipped")
         return tuple(arms)
 
     def _eligibility(self) -> Eligibility | None:
@@ -272,7 +291,8 @@ class _Page:
                 block.append(line)
                 continue
             if not block:
-                raise LoaderError(self.file, "Sponsors", "a 'Sponsor Role' line with no sponsor name")
+                warn("Sponsors", "a 'Sponsor Role' line with no sponsor name: skipped")
+                continue
             role = m.group(1).lower()
             role = "lead" if role == "lead" else "collaborator"
             cls = block[-1] if len(block) > 1 and re.fullmatch(r"[A-Z_]+", block[-1]) else None
@@ -298,7 +318,9 @@ class _Page:
                 block.append(line)
                 continue
             if len(block) < 2:
-                raise LoaderError(self.file, "Locations", f"a site needs a facility and a place, got {block!r}")
+                warn("Locations", f"a site needs a facility and a place, got {block!r}: skipped")
+                block = []
+                continue
             city, state, country = tx.location(block[-1])
             out.append(
                 Site(
@@ -311,7 +333,7 @@ class _Page:
             )
             block = []
         if block:
-            raise LoaderError(self.file, "Locations", f"site {block[0]!r} has no 'Site Status' line (truncated page?)")
+            warn("Locations", f"site {block[0]!r} has no 'Site Status' line: skipped")
         return tuple(out)
 
     def _references(self) -> tuple[Reference, ...]:
@@ -320,7 +342,7 @@ class _Page:
         k = 0
         citation: list[str] = []
         while k < len(items):
-            m = re.match(r"^Reference Type\s+(\S+)$", items[k])
+            m = re.match(r"^Reference Type(?:\s+(\S+))?$", items[k])
             if not m:
                 citation.append(items[k])
                 k += 1
@@ -330,7 +352,9 @@ class _Page:
                 pmid = p.group(1)
                 k += 1
             if not citation:
-                raise LoaderError(self.file, "References", "a 'Reference Type' line with no citation")
+                warn("References", "a 'Reference Type' line with no citation: skipped")
+                k += 1
+                continue
             out.append(Reference(citation=" ".join(citation), pmid=pmid, type=m.group(1)))
             citation = []
             k += 1
@@ -344,7 +368,8 @@ class _Page:
             if not m:
                 continue
             if k < 2 or not items[k - 1].startswith("Identifier Type:"):
-                raise LoaderError(self.file, "Other Identifiers", "an identifier without its value and type")
+                warn("Other Identifiers", "an identifier without its value and type: skipped")
+                continue
             id_type = items[k - 1].partition(":")[2].strip()
             source = m.group(1).strip()
             out.append(
@@ -384,17 +409,23 @@ def _labelled(lines: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _enrollment(text: str | None, file: str) -> Enrollment | None:
+def _enrollment(text: str | None) -> Enrollment | None:
     if text is None:
         return None
     m = re.match(r"^([\d,]+)\b", text)
     if not m:
-        raise LoaderError(file, "Total Enrollment", f"not a number: {text!r}")
+        warn("Total Enrollment", f"not a number: {text!r}: dropped")
+        return None
     return Enrollment(count=int(m.group(1).replace(",", "")))
 
 
-def _date(text: str | None) -> TrialDate | None:
-    return TrialDate(date=text) if text else None
+def _date(text: str | None, field: str) -> TrialDate | None:
+    if not text:
+        return None
+    if not PARTIAL_DATE.match(text):
+        warn(field, f"not an ISO date: {text!r}: dropped")
+        return None
+    return TrialDate(date=text)
 
 
 

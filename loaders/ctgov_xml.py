@@ -12,7 +12,7 @@ from datetime import datetime
 
 from trialgraph.errors import LoaderError
 from trialgraph.loaders import text as tx
-from trialgraph.loaders.base import build_trial
+from trialgraph.loaders.base import build_trial, warn
 from trialgraph.records import (
     Arm,
     Contact,
@@ -81,7 +81,8 @@ def _date(el: ET.Element, path: str, file: str) -> TrialDate | None:
         except ValueError:
             continue
     else:
-        raise LoaderError(file, path, f"not a date: {raw!r}")
+        warn(path, f"not a date: {raw!r}: dropped")
+        return None
     kind = (found.get("type") or "").lower()
     return TrialDate(date=iso, type="ACTUAL" if kind == "actual" else "ESTIMATED" if kind in {"anticipated", "estimated"} else None)
 
@@ -143,7 +144,8 @@ def _trial(root: ET.Element, file: str) -> Trial:
     enrollment = root.find("enrollment")
     count = (enrollment.text or "").strip() if enrollment is not None else ""
     if count and not count.isdigit():
-        raise LoaderError(file, "enrollment", f"not a whole number: {count!r}")
+        warn("enrollment", f"not a whole number: {count!r}: dropped")
+        count = ""
     design = root.find("study_design_info")
     mask, who = tx.masking(_t(design, "masking") or "") if design is not None and _t(design, "masking") else (None, ())
     elig = root.find("eligibility")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 from trialgraph.records import Age
 
@@ -76,12 +77,21 @@ def intervention_model(text: str) -> str:
     return INTERVENTION_MODELS.get(text.strip().lower(), enum_value(text))
 
 
+_MASKED_ROLES = {"PARTICIPANT", "CARE_PROVIDER", "INVESTIGATOR", "OUTCOMES_ASSESSOR"}
+
+
 def masking(text: str) -> tuple[str, tuple[str, ...]]:
     """'None (Open label)' -> ('NONE', ()); 'Double (Participant, Investigator)' -> ('DOUBLE', (...))."""
-    first = text.split()[0].lower() if text.split() else ""
+    word = re.match(r"\s*([A-Za-z]+)", text)  # 'Double-Blind', 'Double (Participant)' -> 'double'
+    first = word.group(1).lower() if word else ""
     mask = _MASKING.get(first, enum_value(text))
     inner = re.search(r"\(([^)]*)\)", text)
     who = tuple(enum_value(w) for w in inner.group(1).split(",") if w.strip()) if inner and mask != "NONE" else ()
+    if first not in _MASKING and not inner:  # 'Participant, Investigator': the roles alone; the level is their number
+        roles = tuple(enum_value(w) for w in text.split(",") if w.strip())
+        levels = {1: "SINGLE", 2: "DOUBLE", 3: "TRIPLE", 4: "QUADRUPLE"}
+        if roles and all(r in _MASKED_ROLES for r in roles) and len(roles) in levels:
+            return levels[len(roles)], roles
     return mask, who
 
 
@@ -126,9 +136,17 @@ def join_text(lines: Sequence[str]) -> str | None:
     return text or None
 
 
+#: The second half of an ISO 3166 name written inverted, as the registry writes some countries
+#: ('Korea, Republic of', 'Iran, Islamic Republic of', 'Congo, The Democratic Republic of the',
+#: 'Palestinian Territory, occupied').
+_INVERTED_COUNTRY = re.compile(r"^(?:(?:the|islamic|democratic|plurinational|bolivarian)\b.*|republic of\b.*|.*\bof(?: the)?|occupied)$", re.I)
+
+
 def location(text: str) -> tuple[str | None, str | None, str | None]:
     """'Hefei, Anhui, China' -> (city, state, country); 'Milan, , Italy' -> state None."""
     parts = [p.strip() for p in text.split(",")]
+    if len(parts) > 2 and _INVERTED_COUNTRY.match(parts[-1]):  # 'Korea, Republic of': one country
+        parts[-2:] = [f"{parts[-2]}, {parts[-1]}"]
     if len(parts) == 1:
         return None, None, parts[0] or None
     city, country = parts[0] or None, parts[-1] or None
@@ -136,9 +154,25 @@ def location(text: str) -> tuple[str | None, str | None, str | None]:
     return city, state, country
 
 
+@lru_cache(maxsize=1)
+def _country_names() -> frozenset[str]:
+    """Country names of more than one word: ISO 3166 (pycountry's copy of Debian iso-codes), in
+    its short, common and official spellings."""
+    import pycountry
+
+    names = set()
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            n = getattr(c, attr, None)
+            if n and " " in n:
+                names.add(n)
+    return frozenset(names)
+
+
 def split_countries(text: str, known: Iterable[str]) -> tuple[str, ...]:
-    """Split a space-separated country list, keeping multi-word names that the sites name."""
-    names = sorted({k for k in known if k}, key=len, reverse=True)
+    """Split a space-separated country list, keeping multi-word names whole: those the sites
+    name, and the ISO 3166 names ('United Kingdom', 'Korea, Republic of')."""
+    names = sorted({k for k in known if k} | _country_names(), key=len, reverse=True)
     rest = clean(text)
     out: list[str] = []
     while rest:

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from trialgraph.errors import LoaderError
 from trialgraph.loaders import text as tx
-from trialgraph.loaders.base import build_trial, require
+from trialgraph.loaders.base import build_trial, require, warn
 from trialgraph.records import (
     Arm,
     Contact,
@@ -86,12 +86,15 @@ def _parse(text: str, file: str) -> Trial:
     for p in phase_lines:
         phases += tuple(x for x in tx.phases(p) if x not in phases)
 
-    interventions = tuple(_typed_intervention(s, file, "Treatments") for s in items("Treatments"))
-    arms = _arms(sec.header_line("GROUPS"), sec.raw("GROUPS"), file)
-    for arm in arms:
-        for name in arm.interventions:
-            if not any(i.name == name for i in interventions):
-                raise LoaderError(file, "Treatments", f"arm {arm.label!r} gives {name!r}, which 'Treatments' does not list")
+    interventions = tuple(iv for s in items("Treatments") if (iv := _typed_intervention(s, "Treatments")))
+    arms = _arms(sec.header_line("GROUPS"), sec.raw("GROUPS"))
+    listed = {i.name for i in interventions}
+    for k, arm in enumerate(arms):
+        unknown = [n for n in arm.interventions if n not in listed]
+        if unknown:
+            warn("Treatments", f"arm {arm.label!r} gives {unknown[0]!r}, which 'Treatments' does not list: link dropped")
+            arms = (*arms[:k], arm.model_copy(update={"interventions": tuple(n for n in arm.interventions if n in listed)}),
+                    *arms[k + 1:])
 
     site_count = None
     contacts_and_sites = items("Trial contacts and locations")
@@ -107,7 +110,7 @@ def _parse(text: str, file: str) -> Trial:
         overall_status=tx.enum_value(status) if status else None,
         phases=phases,
         study_type=tx.enum_value(one("Study type")) if one("Study type") else None,
-        enrollment=_enrollment(one("Enrollment"), file),
+        enrollment=_enrollment(one("Enrollment")),
         brief_summary=tx.join_text(sec.raw("About")),
         detailed_description=tx.join_text(sec.raw("Full description")),
         conditions=tuple(items("Conditions")),
@@ -122,15 +125,16 @@ def _parse(text: str, file: str) -> Trial:
     )
 
 
-def _typed_intervention(line: str, file: str, field: str) -> Intervention:
+def _typed_intervention(line: str, field: str) -> Intervention | None:
     typed = tx.typed_name(line)
     if typed is None:
-        raise LoaderError(file, field, f"expected '<type>: <name>', got {line!r}")
+        warn(field, f"expected '<type>: <name>', got {line!r}: skipped")
+        return None
     kind, name = typed
     return Intervention(name=name, type=kind)
 
 
-def _arms(header_line: str | None, lines: Sequence[str], file: str) -> tuple[Arm, ...]:
+def _arms(header_line: str | None, lines: Sequence[str]) -> tuple[Arm, ...]:
     header = _GROUPS.match(header_line or "")
     if header is None:
         return ()
@@ -138,24 +142,26 @@ def _arms(header_line: str | None, lines: Sequence[str], file: str) -> tuple[Arm
     arms: list[Arm] = []
     for block in tx.paragraphs(lines):
         if len(block) < 2 or not block[1].lower().endswith(" group"):
-            raise LoaderError(file, "arms", f"expected an arm label and '<type> group', got {block[:2]!r}")
+            warn("arms", f"expected an arm label and '<type> group', got {block[:2]!r}: skipped")
+            continue
         label = block[0]
         arm_type = ARM_TYPES.get(block[1][: -len(" group")].strip().lower(), tx.enum_value(block[1][: -len(" group")]))
         rest = block[2:]
         cut = rest.index("Treatment:") if "Treatment:" in rest else len(rest)
-        given = tuple(_typed_intervention(s, file, "arms").name for s in rest[cut + 1 :])
+        given = tuple(iv.name for s in rest[cut + 1 :] if (iv := _typed_intervention(s, "arms")))
         arms.append(Arm(label=label, type=arm_type, description="\n".join(rest[:cut]) or None, interventions=given))
     if len(arms) != expected:
-        raise LoaderError(file, "arms", f"the page announces {expected} patient groups but lists {len(arms)}")
+        warn("arms", f"the page announces {expected} patient groups but lists {len(arms)}")
     return tuple(arms)
 
 
-def _enrollment(text: str | None, file: str) -> Enrollment | None:
+def _enrollment(text: str | None) -> Enrollment | None:
     if text is None:
         return None
     m = re.match(r"^([\d,]+)\s*(estimated|actual)?", text, re.I)
     if not m:
-        raise LoaderError(file, "Enrollment", f"not a number of patients: {text!r}")
+        warn("Enrollment", f"not a number of patients: {text!r}: dropped")
+        return None
     kind = m.group(2).upper() if m.group(2) else None
     return Enrollment(count=int(m.group(1).replace(",", "")), type=kind)
 

@@ -109,6 +109,8 @@ class Resolver:
     _families: dict[str, str] = field(default_factory=dict)
     _conditions: dict[str, str] = field(default_factory=dict)
     _by_mesh: dict[str, str] = field(default_factory=dict)  # MeSH descriptor id -> reference condition id
+    _by_heading: dict[str, str] = field(default_factory=dict)  # MeSH heading (condition key) -> condition id
+    _condition_names: dict[str, tuple[str, ...]] = field(default_factory=dict)  # condition id -> its name keys
 
     def __post_init__(self) -> None:
         for d in self.data.drugs.values():
@@ -125,6 +127,10 @@ class Resolver:
                 self._add(self._conditions, condition_key(n), c.id, "condition")
             if c.mesh:
                 self._by_mesh[c.mesh] = c.id
+            if c.mesh_heading:
+                self._by_heading[condition_key(c.mesh_heading)] = c.id
+            self._condition_names[c.id] = tuple(
+                {condition_key(n) for n in (*c.all_names, *([c.mesh_heading] if c.mesh_heading else []))})
 
     @staticmethod
     def _add(index: dict[str, str], key: str, value: str, kind: str) -> None:
@@ -217,15 +223,33 @@ class Resolver:
             if key in self._conditions:
                 c = self.data.conditions[self._conditions[key]]
                 return ConditionResolution(c.id, c.name, True, tuple(qualifiers))
-        words = {tuple(sorted(_tokens(m.term))): m for m in mesh if getattr(m, "id", None)}
+        # the record's own descriptors: API v2 gives id and term, legacy XML the term (its heading)
+        known = [(m, self._mesh_condition(m)) for m in mesh]
+        words = {tuple(sorted(_tokens(m.term))): (m, cid) for m, cid in known if cid or getattr(m, "id", None)}
         for cand in candidates:
-            if (m := words.get(tuple(sorted(_tokens(cand))))) is not None:
-                if m.id in self._by_mesh:
-                    c = self.data.conditions[self._by_mesh[m.id]]
+            if (hit := words.get(tuple(sorted(_tokens(cand))))) is not None:
+                m, cid = hit
+                if cid:
+                    c = self.data.conditions[cid]
                     return ConditionResolution(c.id, c.name, True, tuple(qualifiers))
                 return ConditionResolution(f"MESH:{m.id}", m.term, True, tuple(qualifiers))
+        # a written condition holding a name of a condition the record's descriptors name
+        # ('Squamous Cell Non-small Cell Lung Cancer', indexed 'Carcinoma, Non-Small-Cell Lung')
+        # (the longest name held wins: 'non small cell lung cancer' over 'lung cancer')
+        padded = " " + condition_key(text) + " "
+        held = [(len(n), cid) for _, cid in known if cid for n in self._condition_names[cid] if f" {n} " in padded]
+        if held:
+            c = self.data.conditions[max(held)[1]]
+            return ConditionResolution(c.id, c.name, True, tuple(qualifiers))
         name = text.strip()
         return ConditionResolution("text:" + condition_key(text), name, False, ())
+
+    def _mesh_condition(self, m: Any) -> str | None:
+        """The reference condition a record's MeSH descriptor is: by id, else by its heading."""
+        mid = getattr(m, "id", None)
+        if mid:
+            return self._by_mesh.get(mid)
+        return self._by_heading.get(condition_key(getattr(m, "term", "") or ""))
 
     def conditions(self, name: str) -> tuple[str, ...]:
         """Condition ids a user's name means (for query parameters): the condition and every

@@ -143,3 +143,17 @@ def test_help_lists_the_exit_codes() -> None:
     assert "Exit codes:" in out
     for code, meaning in EXIT_CODES:
         assert f"{int(code)} {meaning}" in out
+
+
+def test_warnings_are_counted_by_kind_in_the_summary_and_the_report(env: dict[str, str], tmp_path: Path) -> None:
+    # the AACT test record NCT55555555 lists the phase "PHASE5" (tests/fixtures/realdata)
+    src = Path(__file__).parent / "fixtures" / "realdata" / "ctti-clinicaltrials__aact" / "spec" / "support" / "json_data"
+    report = tmp_path / "report.json"
+    code, out, err = run(env, "load", str(src / "study_data_5.json"), "--report", str(report))
+    assert code == 0, out + err
+    assert "rejected 0; 1 warning(s): 1 invalid-value" in out
+    assert "phases: NCT55555555: 'PHASE5' is not a value of the registry's phase: dropped" in err
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert data["warnings_by_kind"] == {"invalid-value": 1}
+    (w,) = data["warnings"]
+    assert (w["field"], w["kind"]) == ("phases", "invalid-value") and w["file"].endswith("study_data_5.json")

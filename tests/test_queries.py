@@ -94,9 +94,12 @@ def test_trials_for_condition_includes_narrower(g: Gateway) -> None:
     # "cancers of the lung": the records that write lung cancer, and those that write non-small
     # cell lung cancer (narrower, in MeSH) in any of its spellings
     lung = {(r["nct_id"], r["condition"]) for r in q(g, "trials-for-condition", condition="lung cancer")}
-    assert {n for n, c in lung if c == "lung cancer"} == {"NCT00023673", "NCT02481830", "NCT05786924"}
+    # (NCT04267848 writes 'Stage II Lung Cancer AJCC v8', and the registry indexed it 'Lung Neoplasms')
+    assert {n for n, c in lung if c == "lung cancer"} == {"NCT00023673", "NCT02481830", "NCT04267848", "NCT05786924"}
     nsclc = sorted({r["nct_id"] for r in q(g, "trials-for-condition", condition="NSCLC")})
-    assert nsclc == ["NCT02679963", "NCT04267848", "NCT04956640", "NCT05288205", "NCT05786924"]
+    # NCT01642004 (legacy XML) writes 'Squamous Cell Non-small Cell Lung Cancer'; its condition_browse
+    # mesh_term 'Carcinoma, Non-Small-Cell Lung' is the NSCLC heading
+    assert nsclc == ["NCT01642004", "NCT02679963", "NCT04267848", "NCT04956640", "NCT05288205", "NCT05786924"]
     assert {n for n, _ in lung} == {"NCT00023673", "NCT02481830", *nsclc}
     # NCT05288205 writes 'Pancreatic Ductal Carcinoma': its own MeSH descriptor, narrower than pancreatic cancer
     pancreas = {r["nct_id"]: r["condition"] for r in q(g, "trials-for-condition", condition="pancreatic cancer")}
@@ -197,6 +200,14 @@ def test_landscape_of_hcc(g: Gateway) -> None:
         ("toripalimab", "PHASE3", 1),
         ("benmelstobart", "PHASE2", 1),
     ]
+
+
+def test_landscape_of_nsclc_includes_a_legacy_xml_record_by_its_mesh_terms(g: Gateway) -> None:
+    # NCT01642004: phase 3, "Arm A: Nivolumab" and "Arm B: Docetaxel" (tests/fixtures/ctgov_xml)
+    rows = {r["drug"]: r for r in q(g, "landscape", condition="NSCLC")}
+    assert {"nivolumab", "docetaxel"} <= set(rows)
+    assert rows["docetaxel"]["highest_phase"] == "PHASE3"
+    assert "NCT01642004" in rows["nivolumab"]["nct_ids"] and "NCT01642004" in rows["docetaxel"]["nct_ids"]
 
 
 def test_co_tested_drugs_are_same_arm_partners_never_placebo(g: Gateway) -> None:

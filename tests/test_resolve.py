@@ -252,9 +252,27 @@ def test_the_records_own_mesh_descriptors_resolve_the_conditions_it_names() -> N
     # 'Carcinoma, Non-Small-Cell Lung': the same words in another order are that descriptor.
     got = _conditions_of("NCT04267848")
     assert got["Lung Non-Small Cell Carcinoma"] == "MESH:D002289"
-    # a condition with no descriptor of its own words stays text, not guessed to be a neighbour
-    assert got["Stage II Lung Cancer AJCC v8"].startswith("text:")
+    # a condition holding a name ('lung cancer') of a descriptor the record assigned (D008175 'Lung
+    # Neoplasms') is that condition: the record's own vocabulary and its text agree
+    assert got["Stage II Lung Cancer AJCC v8"] == "MESH:D008175"
+    # a condition with no descriptor of its own words, and holding no name of one, stays text,
+    # not guessed to be a neighbour
     assert got["Lung Non-Small Cell Squamous Carcinoma"].startswith("text:")
+
+
+def test_legacy_xml_mesh_terms_resolve_like_api_descriptors() -> None:
+    # NCT01642004 (legacy XML) names 'Squamous Cell Non-small Cell Lung Cancer' and its
+    # condition_browse gives the heading 'Carcinoma, Non-Small-Cell Lung' (no id): the heading is the
+    # reference data's D002289, and the text holds its synonym 'Non-Small Cell Lung Cancer'
+    from trialgraph.loaders.base import load_text
+
+    path = Path(__file__).parent / "fixtures" / "ctgov_xml" / "NCT01642004.xml"
+    (trial,) = load_text(path.read_text(encoding="utf-8"), path.name)
+    assert [m.term for m in trial.condition_mesh] == ["Lung Neoplasms", "Carcinoma, Non-Small-Cell Lung"]
+    assert [m.term for m in trial.intervention_mesh] == ["Docetaxel", "Nivolumab", "Antibodies, Monoclonal"]
+    res = default_resolver().condition("Squamous Cell Non-small Cell Lung Cancer", trial.condition_mesh)
+    assert res.condition_id == "MESH:D002289"
+    assert not default_resolver().condition("Squamous Cell Non-small Cell Lung Cancer", []).resolved
 
 
 def test_a_descriptor_the_reference_data_knows_becomes_the_reference_condition() -> None:

@@ -313,6 +313,8 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
     click.echo(
         f"read {report.trials_parsed} trial record(s) from {report.files_read} file(s); wrote {report.trials_written} "
         f"trial(s) into {where}; merged {report.renderings_merged} extra rendering(s); rejected {rejected}"
+        + (f"; {len(report.warnings)} warning(s): " + ", ".join(f"{n} {kind}" for kind, n in report.warnings_by_kind().items())
+           if report.warnings else "")
     )
     if notes := _notes_skipped(paths):
         shown = ", ".join(notes[:5]) + (f" and {len(notes) - 5} more" if len(notes) > 5 else "")

@@ -19,6 +19,7 @@ from trialgraph.graph.merge import Disagreement
 from trialgraph.graph.writer import GraphWriter, RowBuilder, WriteReport
 from trialgraph.journal import Journal, digest
 from trialgraph.loaders import LoadProblem, documents, iter_files, load_text
+from trialgraph.loaders.base import FieldWarning
 from trialgraph.ontology.normalize import Finding, ResolvedTrial, normalize
 from trialgraph.ontology.reference import reference_data
 from trialgraph.ontology.resolve import Resolver, default_resolver
@@ -66,6 +67,11 @@ class LoadReport:
     def ok(self) -> bool:
         return not self.problems
 
+    def warnings_by_kind(self) -> dict[str, int]:
+        """How many warnings of each kind (control-characters, invalid-value, ...), most first."""
+        counts = Counter(w.kind or "other" for w in self.warnings)
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data (``trialgraph load --report``)."""
         return {
@@ -75,7 +81,8 @@ class LoadReport:
             "renderings_merged": self.renderings_merged,
             "resumed": {"documents_skipped": self.documents_skipped, "trials_skipped": self.trials_skipped},
             "rejected": [{"file": p.file, "field": p.field, "message": p.message} for p in self.problems],
-            "warnings": [{"file": p.file, "field": p.field, "message": p.message} for p in self.warnings],
+            "warnings_by_kind": self.warnings_by_kind(),
+            "warnings": [{"file": p.file, "field": p.field, "kind": p.kind, "message": p.message} for p in self.warnings],
             "unresolved": self.unresolved.rows(),
             "disagreements": [
                 {"nct_id": d.nct_id, "field": d.field, "kept_layout": d.kept_layout, "kept": d.kept,
@@ -107,15 +114,16 @@ class Builder:
     @staticmethod
     def parse(name: str, text: str, sha: str = "") -> tuple[Built, list[Trial]]:
         """A document's typed records, and what was wrong with it (no resolution yet)."""
-        removed: dict[tuple[str, str], int] = {}
+        found: list[FieldWarning] = []
         built = Built(name, sha)
         try:
-            trials = load_text(text, name, removed)
+            trials = load_text(text, name, found)
         except LoaderError as e:
             built.problem = LoadProblem(e.file, e.field, e.message)
             log.debug("skipped %s", name, exc_info=True)
             return built, []
-        built.warnings = [LoadProblem(name, fld, f"{nct}: removed {n} control character(s)") for (nct, fld), n in removed.items()]
+        built.warnings = [LoadProblem(name, w.field, f"{w.nct_id}: {w.message}" if w.nct_id else w.message, w.kind)
+                          for w in found]
         return built, trials
 
     def build(self, name: str, text: str, sha: str = "") -> Built:

@@ -195,3 +195,120 @@ class Trial(Record):
     @property
     def org_study_id(self) -> str | None:
         return next((i.value for i in self.identifiers if i.type == "org_study_id"), None)
+
+
+# -- the registry's enumerations ------------------------------------------------------------
+# ClinicalTrials.gov API v2's enumerations (the data-structure reference of the API, enum
+# types Status, Phase, StudyType, ArmGroupType, InterventionType, DesignAllocation,
+# InterventionalAssignment, PrimaryPurpose, DesignMasking, WhoMasked, Sex, RecruitmentStatus,
+# AgencyClass, ResponsiblePartyType, ReferenceType). A value outside them (a modified record's
+# "PHASE5") is dropped at the loader boundary, with a warning, so every export conforms.
+_STATUSES = frozenset(
+    """ACTIVE_NOT_RECRUITING COMPLETED ENROLLING_BY_INVITATION NOT_YET_RECRUITING RECRUITING SUSPENDED
+    TERMINATED WITHDRAWN AVAILABLE NO_LONGER_AVAILABLE TEMPORARILY_NOT_AVAILABLE APPROVED_FOR_MARKETING
+    WITHHELD UNKNOWN""".split()
+)
+_AGENCY_CLASSES = frozenset("NIH FED OTHER_GOV INDIV INDUSTRY NETWORK AMBIG OTHER UNKNOWN".split())
+ENUMERATIONS: dict[str, frozenset[str]] = {
+    "status": _STATUSES,
+    "phase": frozenset("EARLY_PHASE1 PHASE1 PHASE2 PHASE3 PHASE4 NA".split()),
+    "study type": frozenset("INTERVENTIONAL OBSERVATIONAL EXPANDED_ACCESS".split()),
+    "arm type": frozenset("EXPERIMENTAL ACTIVE_COMPARATOR PLACEBO_COMPARATOR SHAM_COMPARATOR NO_INTERVENTION OTHER".split()),
+    "intervention type": frozenset(
+        """BEHAVIORAL BIOLOGICAL COMBINATION_PRODUCT DEVICE DIAGNOSTIC_TEST DIETARY_SUPPLEMENT DRUG GENETIC
+        OTHER PROCEDURE RADIATION""".split()
+    ),
+    "allocation": frozenset("RANDOMIZED NON_RANDOMIZED NA".split()),
+    "intervention model": frozenset("SINGLE_GROUP PARALLEL CROSSOVER FACTORIAL SEQUENTIAL".split()),
+    "primary purpose": frozenset(
+        """TREATMENT PREVENTION DIAGNOSTIC ECT SUPPORTIVE_CARE SCREENING HEALTH_SERVICES_RESEARCH
+        BASIC_SCIENCE DEVICE_FEASIBILITY OTHER""".split()
+    ),
+    "masking": frozenset("NONE SINGLE DOUBLE TRIPLE QUADRUPLE".split()),
+    "who masked": frozenset("PARTICIPANT CARE_PROVIDER INVESTIGATOR OUTCOMES_ASSESSOR".split()),
+    "sex": frozenset("ALL FEMALE MALE".split()),
+    "site status": _STATUSES,
+    "agency class": _AGENCY_CLASSES,
+    "responsible party type": frozenset("SPONSOR PRINCIPAL_INVESTIGATOR SPONSOR_INVESTIGATOR".split()),
+    "reference type": frozenset("BACKGROUND RESULT DERIVED".split()),
+}
+#: The same value as older renderings spell it (legacy XML, pages): mapped, not dropped.
+ENUM_ALIASES: dict[str, dict[str, str]] = {
+    "status": {"UNKNOWN_STATUS": "UNKNOWN"},
+    "site status": {"UNKNOWN_STATUS": "UNKNOWN"},
+    "primary purpose": {"EDUCATIONAL_COUNSELING_TRAINING": "ECT"},
+    "study type": {"OBSERVATIONAL_PATIENT_REGISTRY": "OBSERVATIONAL", "EXPANDED_ACCESS_INTERVENTIONAL": "EXPANDED_ACCESS"},
+    "masking": {"OPEN_LABEL": "NONE", "NONE_OPEN_LABEL": "NONE", "NO_MASKING": "NONE"},
+    "sex": {"BOTH": "ALL"},
+    "agency class": {"INDIVIDUAL": "INDIV", "AMBIGUOUS": "AMBIG", "U_S_FED": "FED"},
+    "who masked": {"OUTCOME_ASSESSOR": "OUTCOMES_ASSESSOR", "CAREGIVER": "CARE_PROVIDER", "SUBJECT": "PARTICIPANT"},
+}
+# Where each enumeration is used: (field of the Trial, field of the nested record or None).
+_ENUM_FIELDS: tuple[tuple[str, str | None, str], ...] = (
+    ("overall_status", None, "status"),
+    ("phases", None, "phase"),
+    ("study_type", None, "study type"),
+    ("responsible_party", None, "responsible party type"),
+    ("funder_types", None, "agency class"),
+    ("design", "allocation", "allocation"),
+    ("design", "intervention_model", "intervention model"),
+    ("design", "primary_purpose", "primary purpose"),
+    ("design", "masking", "masking"),
+    ("design", "who_masked", "who masked"),
+    ("eligibility", "sex", "sex"),
+    ("arms", "type", "arm type"),
+    ("interventions", "type", "intervention type"),
+    ("sites", "status", "site status"),
+    ("sponsors", "agency_class", "agency class"),
+    ("references", "type", "reference type"),
+)
+
+
+def _checked(value: object, enum: str, where: str, dropped: list[tuple[str, object, str]]) -> object:
+    """The value in the enumeration (an alias mapped), or None / left out of a tuple when not."""
+    allowed, aliases = ENUMERATIONS[enum], ENUM_ALIASES.get(enum, {})
+    if isinstance(value, tuple):
+        kept = []
+        for v in value:
+            v2 = aliases.get(v, v)
+            if v2 in allowed:
+                kept.append(v2)
+            else:
+                dropped.append((where, v, enum))
+        return tuple(dict.fromkeys(kept))
+    if value is None:
+        return None
+    v2 = aliases.get(value, value)  # type: ignore[arg-type]
+    if v2 in allowed:
+        return v2
+    dropped.append((where, value, enum))
+    return None
+
+
+def drop_invalid_values(trial: Trial) -> tuple[Trial, list[tuple[str, object, str]]]:
+    """The trial with every enumerated value checked: older spellings mapped to the registry's,
+    values outside its enumerations removed. Returns the trial and what was dropped
+    ``(field path, value, enumeration)``."""
+    dropped: list[tuple[str, object, str]] = []
+    updates: dict[str, object] = {}
+    for field, sub, enum in _ENUM_FIELDS:
+        value = updates.get(field, getattr(trial, field))
+        if sub is None:
+            new = _checked(value, enum, field, dropped)
+            if new != value:
+                updates[field] = new
+        elif isinstance(value, tuple):
+            items = list(value)
+            for k, item in enumerate(items):
+                old = getattr(item, sub)
+                new = _checked(old, enum, f"{field}[{k}].{sub}", dropped)
+                if new != old:
+                    items[k] = item.model_copy(update={sub: new})
+            if items != list(value):
+                updates[field] = tuple(items)
+        elif value is not None:
+            old = getattr(value, sub)
+            new = _checked(old, enum, f"{field}.{sub}", dropped)
+            if new != old:
+                updates[field] = value.model_copy(update={sub: new})
+    return (trial.model_copy(update=updates) if updates else trial), dropped
