@@ -17,9 +17,9 @@ from typing import Any, TypeVar
 from trialgraph.graph import catalog, schema
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.merge import Disagreement, Stored, merge
-from trialgraph.ontology.normalize import ResolvedTrial
+from trialgraph.ontology.normalize import DRUG_LIKE_TYPES, ResolvedTrial, unresolved_drug_id
 from trialgraph.ontology.reference import ReferenceData
-from trialgraph.ontology.resolve import country_code, drug_key, sponsor_key
+from trialgraph.ontology.resolve import country_code, sponsor_key
 from trialgraph.ontology.sites import facility_name
 from trialgraph.ontology.sites import site_key as make_site_key
 
@@ -55,13 +55,7 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
-# Intervention types that give a drug (CT.gov's vocabulary); None: the source does not say.
-DRUG_LIKE_TYPES = frozenset({None, "DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT", "GENETIC"})
-
-
-def unresolved_drug_id(name: str) -> str:
-    """'JAB-21822' -> 'unresolved:jab21822': the same name written the same way gives one drug."""
-    return f"unresolved:{drug_key(name)}"
+__all__ = ["DRUG_LIKE_TYPES", "unresolved_drug_id"]  # defined with the record's normalization
 
 
 def arm_id(nct_id: str, label: str) -> str:
@@ -158,16 +152,17 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
         if iid in seen:  # the same name listed twice is one intervention (its first listing)
             continue
         seen.add(iid)
-        drug_ids = list(dict.fromkeys(res.drugs))
+        drug_ids = rt.drug_ids(iv.name, iv.type)
         if res.unresolved and not res.placebo and iv.type in DRUG_LIKE_TYPES:
             # a drug the reference data does not know is still a drug: kept, flagged unresolved
-            did = unresolved_drug_id(iv.name)
-            drug_ids = [did]
-            unresolved_drugs.setdefault(did, {"drug_id": did, "name": iv.name})
+            unresolved_drugs.setdefault(drug_ids[0], {"drug_id": drug_ids[0], "name": iv.name})
+        own = rt.intervention_groups.get(iv.name, {})
         interventions.append(
             {
                 "intervention_id": iid,
                 "drug_ids": drug_ids,
+                # drugs the intervention's own name offers as alternatives ("cisplatin or carboplatin")
+                "uses": [{"drug_id": d, "option_group": _group(own.get(d))} for d in drug_ids],
                 "props": _props(
                     "Intervention",
                     {
@@ -184,15 +179,20 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
             }
         )
     arms = []
+    drugs_of = {iv.name: rt.drug_ids(iv.name, iv.type) for iv in t.interventions if iv.name in rt.interventions}
     for arm in t.arms:
         aid = arm_id(nct, arm.label)
         if aid in seen:  # the same label twice is one arm (its first listing)
             continue
         seen.add(aid)
+        names = list(dict.fromkeys(arm.interventions))
+        groups = rt.arm_groups.get(arm.label, {})
         arms.append(
             {
                 "arm_id": aid,
-                "intervention_ids": list(dict.fromkeys(intervention_id(nct, name) for name in arm.interventions)),
+                "intervention_ids": list(dict.fromkeys(intervention_id(nct, name) for name in names)),
+                "gives": [{"intervention_id": intervention_id(nct, name),
+                           "option_group": _arm_group(groups, drugs_of.get(name, []))} for name in names],
                 "props": _props(
                     "Arm",
                     {"arm_id": aid, "nct_id": nct, "label": arm.label, "type": arm.type, "description": arm.description},
@@ -233,6 +233,17 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
         "sponsors": sponsors,
         "sites": sites,
     }
+
+
+def _group(n: int | None) -> str | None:
+    return None if n is None else str(n)
+
+
+def _arm_group(groups: dict[str, int], drug_ids: list[str]) -> str | None:
+    """The option group of an intervention in its arm: the group of its drugs when they all share
+    one (a drug of a multi-drug intervention alone in a group is not expressible there: kept given)."""
+    found = {groups.get(d) for d in drug_ids}
+    return _group(found.pop()) if len(found) == 1 and drug_ids else None
 
 
 def _site_rows(t: Trial) -> list[dict[str, Any]]:

@@ -15,7 +15,8 @@ A parameter's kind says how the user's value is resolved before the query runs:
 - ``sponsor`` -> the sponsor key (case, punctuation and legal suffixes removed);
 - ``nct`` -> an NCT id (checked, upper-cased);
 - ``entity`` -> a map with one of trial/drug/target/family/condition/sponsor set;
-- ``text`` -> the value as given; ``int`` -> a whole number.
+- ``text`` -> the value as given; ``int`` -> a whole number; ``flag`` -> true or false
+  (true/yes/1, false/no/0).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from trialgraph.graph.gateway import Gateway, Rows
 from trialgraph.ontology.resolve import Resolver, default_resolver, sponsor_key
 from trialgraph.records import NCT_ID
 
-KINDS = ("target", "condition", "drug", "sponsor", "nct", "entity", "text", "int")
+KINDS = ("target", "condition", "drug", "sponsor", "nct", "entity", "text", "int", "flag")
+_FLAGS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 _PARAM = re.compile(r"^param:\s*(\w+)\s*\(([^)]*)\)\s*(.*)$")
 _COLUMN = re.compile(r"^column:\s*(\w+)\s*(.*)$")
 
@@ -149,6 +151,11 @@ def resolve_params(query: Query, given: dict[str, Any], resolver: Resolver | Non
                 out[p.name] = resolver.entity(str(value))
             elif p.kind == "int":
                 out[p.name] = int(value)
+            elif p.kind == "flag":
+                flag = value if isinstance(value, bool) else _FLAGS.get(str(value).strip().lower())
+                if flag is None:
+                    raise QueryError(f"query {query.name}, parameter {p.name}: not true or false: {value!r}")
+                out[p.name] = flag
             else:
                 out[p.name] = str(value)
         except ResolutionError as e:
