@@ -80,7 +80,7 @@ RELATIONSHIPS: dict[str, RelSpec] = {
         RelSpec("HAS_INTERVENTION", "Trial", "Intervention"),
         # option_group: absent when every participant of the arm gets it; otherwise the arm's (on
         # GIVES) or the intervention name's (on USES_DRUG) group of alternatives it belongs to: of
-        # the interventions (drugs) sharing a group, one is given; a group of one is optional
+        # the interventions (drugs) sharing a group 'N', one is given; 'optional-N': given to some only
         RelSpec("GIVES", "Arm", "Intervention", ("option_group",)),
         RelSpec("USES_DRUG", "Intervention", "Drug", ("option_group",)),
         RelSpec("ACTS_ON", "Drug", "Target", ("action", "sources")),

@@ -162,7 +162,7 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
                 "intervention_id": iid,
                 "drug_ids": drug_ids,
                 # drugs the intervention's own name offers as alternatives ("cisplatin or carboplatin")
-                "uses": [{"drug_id": d, "option_group": _group(own.get(d))} for d in drug_ids],
+                "uses": [{"drug_id": d, "option_group": own.get(d)} for d in drug_ids],
                 "props": _props(
                     "Intervention",
                     {
@@ -179,7 +179,6 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
             }
         )
     arms = []
-    drugs_of = {iv.name: rt.drug_ids(iv.name, iv.type) for iv in t.interventions if iv.name in rt.interventions}
     for arm in t.arms:
         aid = arm_id(nct, arm.label)
         if aid in seen:  # the same label twice is one arm (its first listing)
@@ -191,8 +190,8 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
             {
                 "arm_id": aid,
                 "intervention_ids": list(dict.fromkeys(intervention_id(nct, name) for name in names)),
-                "gives": [{"intervention_id": intervention_id(nct, name),
-                           "option_group": _arm_group(groups, drugs_of.get(name, []))} for name in names],
+                "gives": [{"intervention_id": intervention_id(nct, name), "option_group": groups.get(name)}
+                          for name in names],
                 "props": _props(
                     "Arm",
                     {"arm_id": aid, "nct_id": nct, "label": arm.label, "type": arm.type, "description": arm.description},
@@ -233,17 +232,6 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
         "sponsors": sponsors,
         "sites": sites,
     }
-
-
-def _group(n: int | None) -> str | None:
-    return None if n is None else str(n)
-
-
-def _arm_group(groups: dict[str, int], drug_ids: list[str]) -> str | None:
-    """The option group of an intervention in its arm: the group of its drugs when they all share
-    one (a drug of a multi-drug intervention alone in a group is not expressible there: kept given)."""
-    found = {groups.get(d) for d in drug_ids}
-    return _group(found.pop()) if len(found) == 1 and drug_ids else None
 
 
 def _site_rows(t: Trial) -> list[dict[str, Any]]:

@@ -52,18 +52,20 @@ _NUMBER = re.compile(r"^[\d.,/x×-]+$")
 _PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _WORDS = re.compile(r"[^\W_]+|[+±,/&=;:]", re.U)
 _JOIN = ("+", "plus", "and", "with", "combined with", "in combination with", "combination with", "&", "along with",
-         "followed by", "together with")
+         "together with")
 
 
 def _gap_kind(gap: str) -> str | None:
     """What joins two neighbouring drug mentions: 'or', ',', 'join', or None (anything else)."""
     text = _PARENS.sub(" ", gap).casefold()
+    if any(ch in text for ch in "()[]") or not text.strip():
+        return None  # across a bracket ("pembrolizumab (paclitaxel, ..."), or nothing between
     text = text.replace("+/-", " ± ").replace("+/−", " ± ")
     words = [w for w in _WORDS.findall(text) if w not in _FILLER_WORDS and not _NUMBER.match(w)]
     phrase = " ".join(words)
     if phrase in ("or", ", or", "/ or", "or either", ", either or"):
         return "or"
-    if phrase == "," or phrase == "":
+    if phrase in (",", ""):
         return ","
     if phrase in _JOIN or phrase in (", " + j for j in _JOIN) or phrase in ("and/or",):
         return "join"
@@ -128,7 +130,8 @@ def _runs(mentions: Sequence[Mention], kinds: Sequence[str | None], i: int, step
     return out
 
 
-def read_structure(text: str, mentions: Sequence[Mention], groups: _Groups, joined: set[frozenset[str]]) -> None:
+def read_structure(text: str, mentions: Sequence[Mention], groups: _Groups, joined: set[frozenset[str]],
+                   all_drugs: frozenset[str] = frozenset()) -> None:
     """Add to ``groups`` the alternatives and optional drugs one text states; record in ``joined``
     the pairs of drugs it joins ('A + B')."""
     ms = sorted(mentions, key=lambda m: (m.start, -m.end))
@@ -155,9 +158,15 @@ def read_structure(text: str, mentions: Sequence[Mention], groups: _Groups, join
         if kinds[k] != "or":
             k += 1
             continue
+        a, b = ms[k].drugs, ms[k + 1].drugs
+        if set(a) & set(b) and set(a) - set(b) and set(b) - set(a):
+            # two regimens sharing drugs ("mFOLFOX6 or FOLFIRI"): the drugs they differ in are alternatives
+            groups.alternatives([d for d in (*a, *b) if not (d in a and d in b)])
+            k += 1
+            continue
         left, right = _runs(ms, kinds, k, -1), _runs(ms, kinds, k + 1, +1)
         shared = set(left) & set(right)
-        if shared:  # "X alone or X + Y", "X + Y or X": what one side adds is optional
+        if shared and (set(b) & set(left) or set(a) & set(right)):  # "X alone or X + Y", "X + Y or X": what one side adds is optional
             only_l = [d for d in left if d not in shared]
             only_r = [d for d in right if d not in shared]
             if only_l and only_r:
@@ -176,9 +185,16 @@ def read_structure(text: str, mentions: Sequence[Mention], groups: _Groups, join
         chain = [d for m in ms[first:last + 1] for d in m.drugs]
         groups.alternatives(chain)
         k = last
+    # "X alone or combined with <a name no mention matches>": the arm's drugs the text never names
+    # are what is added to X for some participants
+    for m in re.finditer(r"\b(?:alone|monotherapy)\s*,?\s+or\s+(?:in\s+combination|combined)\s+with\s+(\S+)", text, re.I):
+        before = [x for x in ms if x.end <= m.start()]
+        if before and not any(x.start <= m.start(1) < x.end for x in ms) and _gap_kind(text[before[-1].end:m.start()] + ",") == ",":
+            named = {d for x in ms for d in x.drugs}
+            groups.optional(sorted(all_drugs - named))
     for pos in _optional_after(text):
         nxt = next((i for i, m in enumerate(ms) if m.start >= pos), None)
-        if nxt is not None and _gap_kind(text[pos:ms[nxt].start]) in (",",):
+        if nxt is not None and (not text[pos:ms[nxt].start].strip() or _gap_kind(text[pos:ms[nxt].start]) == ","):
             groups.optional(_runs(ms, kinds, nxt, +1))
 
 
@@ -187,7 +203,7 @@ def _name_pattern(name: str) -> str:
     parts = re.findall(r"[^\W_]+", name)
     if not parts:
         return ""
-    return r"[\s\-]?".join(re.escape(p) for p in parts)
+    return r"[\s\-%./]{0,2}".join(re.escape(p) for p in parts)
 
 
 @dataclass(frozen=True)
@@ -281,41 +297,97 @@ def split_regimen(name: str, resolver: Resolver) -> tuple[tuple[str, ...], dict[
 
 
 # -- an arm ------------------------------------------------------------------------------------
+# Words naming a class of drugs, and which drugs of an arm belong to it.
+_CHEMO_CLASSES = ("platinum", "antifolate", "pyrimidine", "purine", "taxane", "vinca", "topoisomerase", "anthracycline",
+                  "nitrogen mustard", "microtubule", "antimetabolite", "alkylating")
+_CHECKPOINTS = frozenset({"PDCD1", "CD274", "CTLA4", "TIGIT"})
+_CLASS_WORDS = {
+    "chemo": r"(?:cytotoxic\s+)?chemo(?:therapy|therapies)?|cytotoxic\s+(?:agents?|drugs?)",
+    "targeted": r"targeted\s+(?:therapy|therapies|agents?|drugs?)",
+    "immuno": r"immunotherapy|immunotherapies|(?:immune\s+)?checkpoint\s+inhibitors?",
+}
+_CLASS_OR = re.compile(
+    r"\b(" + "|".join(_CLASS_WORDS.values()) + r")\s*,?\s+or\s+(?:an?\s+|other\s+)?(" + "|".join(_CLASS_WORDS.values()) + r")\b",
+    re.I)
+
+
+def _drug_class(resolver: Resolver, drug_id: str) -> str | None:
+    d = resolver.data.drugs.get(drug_id)
+    if d is None:
+        return None
+    symbols = {s for a in d.acts_on for s in a.symbols}
+    if symbols & _CHECKPOINTS:
+        return "immuno"
+    if symbols:
+        return "targeted"
+    if d.drug_class and any(c in d.drug_class.casefold() for c in _CHEMO_CLASSES):
+        return "chemo"
+    return None
+
+
+def _class_of_word(word: str) -> str | None:
+    return next((k for k, p in _CLASS_WORDS.items() if re.fullmatch(p, word, re.I)), None)
+
+
 def arm_option_groups(
     texts: Sequence[str],
     interventions: dict[str, tuple[str, ...]],
     names: dict[str, tuple[str, ...]],
     resolver: Resolver,
-) -> dict[str, int]:
-    """Option groups of an arm's drugs, read from its texts (label, description).
+) -> dict[str, str]:
+    """Option groups of an arm's interventions, read from its texts (label, description).
 
     ``interventions``: the arm's intervention names -> the drugs each gives; ``names``: further
-    names of those drugs as the trial writes them (other names). Returns drug id -> group number
-    for the drugs not given to every participant."""
+    names of those drugs as the trial writes them (other names). Returns intervention name ->
+    option group for the interventions not given to every participant: 'N' for a group of
+    alternatives (one of its interventions is given), 'optional-N' for an optional one."""
     groups, joined = _Groups(), set()
     extra = {**names, **{n: d for n, d in interventions.items() if len(d) == 1}}
     arm_drugs = {d for ds in interventions.values() for d in ds}
+    classes: list[tuple[str, str]] = []
     for text in texts:
         if not text:
             continue
         mentions = [m for m in find_mentions(text, resolver, extra) if set(m.drugs) & arm_drugs]
         mentions = [Mention(m.start, m.end, tuple(d for d in m.drugs if d in arm_drugs)) for m in mentions]
-        read_structure(text, mentions, groups, joined)
+        read_structure(text, mentions, groups, joined, frozenset(arm_drugs))
+        classes += [(a, b) for a, b in ((_class_of_word(m.group(1)), _class_of_word(m.group(2)))
+                                         for m in _CLASS_OR.finditer(text)) if a and b and a != b]
     for ds in interventions.values():  # drugs of one intervention ("X + Y") are joined
         for a in ds:
             for b in ds:
                 if a != b:
                     joined.add(frozenset((a, b)))
-    # two drugs acting on the same target are alternatives unless a text joins them
+    by_drug = {d: n for n, ds in interventions.items() for d in ds}
+    out: dict[str, str] = {}
+    # drug groups -> intervention groups: an intervention is in a group when all its drugs are
+    for n, ds in interventions.items():
+        found = {groups.of.get(d) for d in ds}
+        if ds and len(found) == 1 and (g := found.pop()) is not None:
+            members = [d for d, x in groups.of.items() if x == g]
+            out[n] = str(g) if len(members) > 1 else f"optional-{g}"
+    # interventions alternatives as wholes: two drugs on the same target that no text joins
+    # ("Ramucirumab + paclitaxel" and "Apatinib" in an investigator's-choice arm), and the drugs
+    # of two classes a text offers as alternatives ("chemotherapies or targeted therapies")
+    whole: list[set[str]] = []
     drugs = sorted(arm_drugs)
     for i, a in enumerate(drugs):
         for b in drugs[i + 1:]:
-            if frozenset((a, b)) in joined:
-                continue
-            if _targets(resolver, a) & _targets(resolver, b):
-                if groups.of.get(a) is None or groups.of.get(a) != groups.of.get(b):
-                    groups.alternatives((a, b))
-    return dict(groups.of)
+            if by_drug[a] != by_drug[b] and frozenset((a, b)) not in joined and _targets(resolver, a) & _targets(resolver, b):
+                whole.append({by_drug[a], by_drug[b]})
+    for ca, cb in classes:
+        members = {by_drug[d] for d in drugs if _drug_class(resolver, d) in (ca, cb)}
+        if len({_drug_class(resolver, d) for ds in (interventions[n] for n in members) for d in ds} & {ca, cb}) == 2:
+            whole.append(members)
+    for members in whole:
+        existing = {out[n] for n in members if n in out and not out[n].startswith("optional")}
+        g = min(existing) if existing else str(groups._new())
+        for n, x in list(out.items()):
+            if x in existing:
+                out[n] = g
+        for n in members:
+            out[n] = g
+    return out
 
 
 def _targets(resolver: Resolver, drug_id: str) -> set[str]:

@@ -5,6 +5,7 @@ Unresolved names are not errors: they are kept (as text) and reported as finding
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from trialgraph.ontology.arms import arm_option_groups, split_regimen
@@ -15,9 +16,16 @@ from trialgraph.records import Trial
 DRUG_LIKE_TYPES = frozenset({None, "DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT", "GENETIC"})
 
 
+# A dose written into a name ("40% N2O", "0.2% sevoflurane", "0.35 g/Kg ethanol") says how much,
+# never which drug: two doses of one unknown drug are one drug.
+_DOSE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*(?:%|mg/kg|g/kg|mg/m2|mg/m²|mcg|µg|mg|g|ml|iu|units?)(?![\w/])", re.I)
+
+
 def unresolved_drug_id(name: str) -> str:
-    """'JAB-21822' -> 'unresolved:jab21822': the same name written the same way gives one drug."""
-    return f"unresolved:{drug_key(name)}"
+    """'JAB-21822' -> 'unresolved:jab21822': the same name written the same way gives one drug;
+    '40% N2O' and '0% N2O' -> 'unresolved:n2o'."""
+    undosed = _DOSE.sub(" ", name)
+    return f"unresolved:{drug_key(undosed) or drug_key(name)}"
 
 
 @dataclass(frozen=True)
@@ -42,9 +50,10 @@ class ResolvedTrial:
     # What an arm gives (ontology/arms.py): drugs in an option group are not given to every
     # participant (a group of several: alternatives, one of them given; a group of one: optional).
     # By intervention name: the groups its own name states ("cisplatin or carboplatin + pemetrexed");
-    # by arm label: the groups the arm's texts state, drug id -> group number.
-    intervention_groups: dict[str, dict[str, int]] = field(default_factory=dict)
-    arm_groups: dict[str, dict[str, int]] = field(default_factory=dict)
+    # by arm label: the groups the arm's texts state, intervention name -> group ('N': one of the
+    # group's interventions is given; 'optional-N': given to some participants only).
+    intervention_groups: dict[str, dict[str, str]] = field(default_factory=dict)
+    arm_groups: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def drug_ids(self, name: str, type_: str | None) -> list[str]:
         """The drugs an intervention gives, as the graph keys them: a drug the reference data does
@@ -64,7 +73,9 @@ def normalize(trial: Trial, resolver: Resolver) -> ResolvedTrial:
         if res.unresolved and (split := split_regimen(iv.name, resolver)) is not None:
             res = InterventionResolution(drugs=split[0])  # a regimen string: its drugs, alternatives kept
             if split[1]:
-                intervention_groups[iv.name] = split[1]
+                members = list(split[1].values())
+                intervention_groups[iv.name] = {
+                    d: str(g) if members.count(g) > 1 else f"optional-{g}" for d, g in split[1].items()}
         interventions[iv.name] = res
         if res.unresolved and iv.type in (None, "DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT"):
             findings.append(Finding(trial.nct_id, trial.source.file, "unresolved-intervention", iv.name))

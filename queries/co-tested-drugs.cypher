@@ -7,7 +7,7 @@
 // param: observational (flag, optional) true to include observational studies' cohorts
 // column: drug the partner drug's preferred name
 // column: arms number of arms giving both
-// column: fixed_arms of those, the arms giving both to every participant (no alternative or optional drug between them)
+// column: fixed_arms of those, the arms giving the drug to every participant, with the partner or one of its alternatives
 // column: trials number of trials with such an arm
 // column: nct_ids those trials
 MATCH (d:Drug)
@@ -19,8 +19,9 @@ WHERE NOT o.drug_id IN $drug
            ELSE coalesce(g1.option_group, '-') <> coalesce(g2.option_group, '+') END
 MATCH (t:Trial)-[:HAS_ARM]->(a)
 WHERE $observational = true OR t.study_type IS NULL OR t.study_type <> 'OBSERVATIONAL'
-WITH o, a, t, sum(CASE WHEN g1.option_group IS NULL AND u1.option_group IS NULL AND g2.option_group IS NULL
-                       AND u2.option_group IS NULL THEN 1 ELSE 0 END) AS fixed
+WITH o, a, t, sum(CASE WHEN g1.option_group IS NULL AND u1.option_group IS NULL
+                       AND NOT coalesce(g2.option_group, '') STARTS WITH 'optional'
+                       AND NOT coalesce(u2.option_group, '') STARTS WITH 'optional' THEN 1 ELSE 0 END) AS fixed
 ORDER BY t.nct_id
 WITH o, count(DISTINCT a) AS arms, count(DISTINCT CASE WHEN fixed > 0 THEN a END) AS fixed_arms,
      collect(DISTINCT t.nct_id) AS nct_ids

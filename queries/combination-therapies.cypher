@@ -16,7 +16,7 @@
 // column: drugs every active drug the arm gives, by name (alternatives included)
 // column: target_drugs the arm's drugs that act on the target and are given with another drug
 // column: partners the drugs given together with a target drug (not its alternatives)
-// column: partners_given fixed: every participant of the arm gets a target drug and a partner; optional: only some do (an alternative or optional drug)
+// column: partners_given fixed: every participant of the arm gets a target drug and a partner (or one of a group of alternative partners); optional: only some do (the target drug is one of alternatives, or the partners are optional)
 // column: phases the trial's phases
 // column: status the trial's overall status
 // column: conditions the trial's conditions, normalized
@@ -47,8 +47,9 @@ WHERE o.drug_id <> d.drug_id
            THEN coalesce(u1.option_group, '-') <> coalesce(u2.option_group, '+')
            ELSE coalesce(g1.option_group, '-') <> coalesce(g2.option_group, '+') END
 WITH t, conditions, a, drugs, d, o,
-     sum(CASE WHEN g1.option_group IS NULL AND u1.option_group IS NULL AND g2.option_group IS NULL
-                   AND u2.option_group IS NULL THEN 1 ELSE 0 END) AS fixed
+     sum(CASE WHEN g1.option_group IS NULL AND u1.option_group IS NULL
+                   AND NOT coalesce(g2.option_group, '') STARTS WITH 'optional'
+                   AND NOT coalesce(u2.option_group, '') STARTS WITH 'optional' THEN 1 ELSE 0 END) AS fixed
 WITH t, conditions, a, drugs, collect(d.name) AS on_target, collect(o.name) AS given_with, sum(fixed) AS fixed
 RETURN t.nct_id AS nct_id, t.brief_title AS title, a.label AS arm, a.type AS arm_type, drugs,
        [x IN drugs WHERE x IN on_target] AS target_drugs, [x IN drugs WHERE x IN given_with] AS partners,
@@ -83,8 +84,9 @@ WHERE o.drug_id <> d.drug_id
            THEN coalesce(u1.option_group, '-') <> coalesce(u2.option_group, '+')
            ELSE coalesce(g1.option_group, '-') <> coalesce(g2.option_group, '+') END
 WITH t, conditions, a, drugs, d, o,
-     sum(CASE WHEN g1.option_group IS NULL AND u1.option_group IS NULL AND g2.option_group IS NULL
-                   AND u2.option_group IS NULL THEN 1 ELSE 0 END) AS fixed
+     sum(CASE WHEN g1.option_group IS NULL AND u1.option_group IS NULL
+                   AND NOT coalesce(g2.option_group, '') STARTS WITH 'optional'
+                   AND NOT coalesce(u2.option_group, '') STARTS WITH 'optional' THEN 1 ELSE 0 END) AS fixed
 WITH t, conditions, a, drugs, collect(d.name) AS on_target, collect(o.name) AS given_with, sum(fixed) AS fixed
 RETURN t.nct_id AS nct_id, t.brief_title AS title, a.label AS arm, a.type AS arm_type, drugs,
        [x IN drugs WHERE x IN on_target] AS target_drugs, [x IN drugs WHERE x IN given_with] AS partners,

@@ -22,6 +22,7 @@ from trialgraph.queries import library as lib
 from trialgraph.cli import main
 from trialgraph.pipeline import LoadReport, trial_rows
 
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "trialgraph" / "samples" / "seeds"
 GOLDEN = ROOT / "tests" / "fixtures" / "rdf" / "NCT03945799.ttl"
@@ -89,32 +90,10 @@ def test_export_of_the_seeds_conforms_to_the_shapes(exported: Graph) -> None:
     assert not conforms and "identifier" in text and "enrollment" in text
 
 
-# The combination question in SPARQL: a partner is another drug the arm gives, not in the target
-# drug's option group (an intervention's own, or the arm's between two interventions), in a trial
-# that is not observational.
-COMBINATION_SPARQL = """
-    SELECT DISTINCT ?nct ?label WHERE {
-      ?trial a tg:Trial ; schema:identifier ?nct ; tg:hasArm ?arm .
-      %s
-      FILTER NOT EXISTS { ?trial tg:studyType "OBSERVATIONAL" }
-      ?arm rdfs:label ?label ; tg:gives ?i1, ?i2 .
-      ?i1 tg:usesDrug ?drug . ?i2 tg:usesDrug ?partner .
-      FILTER (?drug != ?partner)
-      FILTER NOT EXISTS { FILTER (?i1 = ?i2) ?i1 tg:hasOptionGroup ?og . ?og tg:optionDrug ?drug, ?partner }
-      FILTER NOT EXISTS { FILTER (?i1 != ?i2) ?arm tg:hasOptionGroup ?og . ?og tg:optionIntervention ?i1, ?i2 }
-      ?drug tg:actsOn ?target . ?target tg:symbol ?symbol . VALUES ?symbol { %s }
-    }"""
-
-
-def combination_sparql(symbols: list[str], condition: str | None = None) -> str:
-    cond = f"?trial schema:healthCondition ?cond . ?cond tg:broader* {condition} ." if condition else ""
-    return PREFIXES + COMBINATION_SPARQL % (cond, " ".join(f'"{s}"' for s in symbols))
-
-
 @pytest.mark.integration
-def test_sparql_parity_pd1_combinations_in_hcc(g: Gateway, exported: Graph) -> None:
+def test_sparql_parity_pd1_combinations_in_hcc(g: Gateway, exported: Graph, combination_sparql_query) -> None:
     cypher = {(r["nct_id"], r["arm"]) for r in lib.run(g, "combination-therapies", target="PD-1", condition="HCC")}
-    got = {(str(r.nct), str(r.label)) for r in exported.query(combination_sparql(["PDCD1"], "mesh:D006528"))}
+    got = {(str(r.nct), str(r.label)) for r in exported.query(combination_sparql_query(["PDCD1"], "mesh:D006528"))}
     assert got == cypher == {("NCT04344158", "AK105 combined with Anlotinib"), ("NCT04523493", "Experimental group")}
 
 
