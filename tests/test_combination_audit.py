@@ -110,3 +110,15 @@ def test_sparql_gives_the_same_combinations_as_cypher(g: Gateway, combination_sp
         cypher = {(r["nct_id"], r["arm"]) for r in lib.run(g, "combination-therapies", target=target)}
         sparql = {(str(r.nct), str(r.label)) for r in graph.query(combination_sparql_query(symbols))}
         assert sparql == cypher, target
+
+
+def test_co_tested_drugs_leaves_out_alternatives(g: Gateway) -> None:
+    # NCT06282575 offers "physician's choice of either Durvalumab or Pembrolizumab" with CisGem;
+    # NCT06750094 "either cetuximab or bevacizumab along with FOLFIRI"
+    pembro = {r["drug"]: r for r in lib.run(g, "co-tested-drugs", drug="pembrolizumab")}
+    assert "durvalumab" not in pembro
+    assert "NCT06282575" in pembro["cisplatin"]["nct_ids"]
+    cetuximab = {r["drug"]: r for r in lib.run(g, "co-tested-drugs", drug="cetuximab")}
+    assert "bevacizumab" not in cetuximab and "NCT06750094" in cetuximab["irinotecan"]["nct_ids"]
+    # given with irinotecan to some participants only there (cetuximab is one of two), to all in NCT00005076
+    assert cetuximab["irinotecan"]["arms"] > cetuximab["irinotecan"]["fixed_arms"] >= 1
