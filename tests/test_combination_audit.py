@@ -16,12 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import RDF, Graph
 
 from trialgraph.graph import rdf
 from trialgraph.ontology.reference import reference_data
 from trialgraph.graph.gateway import Gateway
-from trialgraph.pipeline import LoadReport, read_trials
+from trialgraph.graph.validate import validate_graph
+from trialgraph.pipeline import LoadReport, load, read_trials
 from trialgraph.queries import library as lib
 
 pytestmark = pytest.mark.integration
@@ -122,3 +123,21 @@ def test_co_tested_drugs_leaves_out_alternatives(g: Gateway) -> None:
     assert "bevacizumab" not in cetuximab and "NCT06750094" in cetuximab["irinotecan"]["nct_ids"]
     # given with irinotecan to some participants only there (cetuximab is one of two), to all in NCT00005076
     assert cetuximab["irinotecan"]["arms"] > cetuximab["irinotecan"]["fixed_arms"] >= 1
+
+
+def test_the_export_of_the_audit_records_conforms_to_the_shapes(g: Gateway) -> None:
+    graph = Graph()
+    for triple in rdf.triples(rdf.rows_from_graph(g, reference_data())):
+        graph.add(triple)
+    assert set(graph.subjects(RDF.type, rdf.TG.OptionGroup)), "the audit records offer alternatives"
+    conforms, text = validate_graph(graph)
+    assert conforms, text
+
+
+def test_reloading_the_records_keeps_the_same_answers(g: Gateway) -> None:
+    # the second load goes through write-trials (the merge-and-replace statement)
+    first = answered(g)
+    report = load([AUDIT / "records"], g)
+    assert report.ok, report.problems
+    again = answered(g)
+    assert {k: r["partners_given"] for k, r in again.items()} == {k: r["partners_given"] for k, r in first.items()}
