@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from trialgraph.graph import catalog, schema
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.merge import Disagreement, Stored, merge
-from trialgraph.ontology.normalize import DRUG_LIKE_TYPES, ResolvedTrial, unresolved_drug_id
+from trialgraph.ontology.normalize import DRUG_LIKE_TYPES, ResolvedTrial, unresolved_drug_name
 from trialgraph.ontology.reference import ReferenceData
 from trialgraph.ontology.resolve import country_code, sponsor_key
 from trialgraph.ontology.sites import facility_name
@@ -53,9 +53,6 @@ def _props(label: str, values: dict[str, Any]) -> dict[str, Any]:
 
 def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
-
-
-__all__ = ["DRUG_LIKE_TYPES", "unresolved_drug_id"]  # defined with the record's normalization
 
 
 def arm_id(nct_id: str, label: str) -> str:
@@ -155,7 +152,7 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
         drug_ids = rt.drug_ids(iv.name, iv.type)
         if res.unresolved and not res.placebo and iv.type in DRUG_LIKE_TYPES:
             # a drug the reference data does not know is still a drug: kept, flagged unresolved
-            unresolved_drugs.setdefault(drug_ids[0], {"drug_id": drug_ids[0], "name": iv.name})
+            unresolved_drugs.setdefault(drug_ids[0], {"drug_id": drug_ids[0], "name": unresolved_drug_name(iv.name)})
         own = rt.intervention_groups.get(iv.name, {})
         interventions.append(
             {

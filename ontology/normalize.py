@@ -21,6 +21,14 @@ DRUG_LIKE_TYPES = frozenset({None, "DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT", 
 _DOSE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?\s*(?:%|mg/kg|g/kg|mg/m2|mg/m²|mcg|µg|mg|g|ml|iu|units?)(?![\w/])", re.I)
 
 
+def unresolved_drug_name(name: str) -> str:
+    """The name an unresolved drug goes by: as written, without a dose ('40% N2O' -> 'N2O')."""
+    if not _DOSE.search(name):
+        return name  # kept exactly as written
+    undosed = " ".join(_DOSE.sub(" ", name).split()).strip(" ,;")
+    return undosed if drug_key(undosed) else name
+
+
 def unresolved_drug_id(name: str) -> str:
     """'JAB-21822' -> 'unresolved:jab21822': the same name written the same way gives one drug;
     '40% N2O' and '0% N2O' -> 'unresolved:n2o'."""

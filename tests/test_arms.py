@@ -183,3 +183,14 @@ def test_bispecifics_and_code_names_resolve_with_their_mechanisms(name: str, dru
     assert r.drugs == (drug,)
     d = reference_data().drugs[drug]
     assert {s for a in d.acts_on for s in a.symbols} == targets
+
+
+def test_two_doses_of_one_unknown_drug_are_one_drug() -> None:
+    # NCT00000250: "inhaling 0% and 40% N2O in 2 sampling trials"; NCT05388825: 'TPN171H 2.5mg', 'TPN171H 5mg'
+    from trialgraph.ontology.normalize import unresolved_drug_id, unresolved_drug_name
+
+    assert unresolved_drug_id("0% N2O") == unresolved_drug_id("40% N2O") == "unresolved:n2o"
+    assert unresolved_drug_id("TPN171H 2.5mg") == unresolved_drug_id("TPN171H 5mg")
+    assert unresolved_drug_name("40% N2O") == "N2O" and unresolved_drug_name("TPN171H 2.5mg") == "TPN171H"
+    # a code name's digits are no dose
+    assert unresolved_drug_id("BMS-986012") == "unresolved:bms986012" and unresolved_drug_name("JAB-21822") == "JAB-21822"
