@@ -152,14 +152,16 @@ def _trial(out: _Writer, row: dict[str, Any]) -> None:
     for i in row["interventions"]:
         out.node("Intervention", i["intervention_id"], i["props"])
         out.rel("HAS_INTERVENTION", nct, i["intervention_id"])
+        groups = {u["drug_id"]: u.get("option_group") for u in i.get("uses", ())}
         for did in i["drug_ids"]:
             out.shared_node("Drug", did, {})
-            out.rel("USES_DRUG", i["intervention_id"], did)
+            out.rel("USES_DRUG", i["intervention_id"], did, {"option_group": groups.get(did)})
     for a in row["arms"]:
         out.node("Arm", a["arm_id"], a["props"])
         out.rel("HAS_ARM", nct, a["arm_id"])
+        groups = {g["intervention_id"]: g.get("option_group") for g in a.get("gives", ())}
         for iid in a["intervention_ids"]:
-            out.rel("GIVES", a["arm_id"], iid)
+            out.rel("GIVES", a["arm_id"], iid, {"option_group": groups.get(iid)})
     for c in row["conditions"]:
         cid = c["condition_id"]
         out.shared_node("Condition", cid, c.get("props") or out.reference_conditions.get(cid) or {})

@@ -56,13 +56,17 @@ def to_networkx(rows: Rows) -> nx.MultiDiGraph:
         for i in row["interventions"]:
             iv = _add(g, "Intervention", i["intervention_id"], i["props"])
             g.add_edge(trial, iv, type="HAS_INTERVENTION")
+            groups = {u["drug_id"]: u.get("option_group") for u in i.get("uses", ())}
             for did in i["drug_ids"]:
-                g.add_edge(iv, _add(g, "Drug", did, {"drug_id": did}), type="USES_DRUG")
+                g.add_edge(iv, _add(g, "Drug", did, {"drug_id": did}), type="USES_DRUG",
+                           **({"option_group": groups[did]} if groups.get(did) else {}))
         for a in row["arms"]:
             arm = _add(g, "Arm", a["arm_id"], a["props"])
             g.add_edge(trial, arm, type="HAS_ARM")
+            groups = {x["intervention_id"]: x.get("option_group") for x in a.get("gives", ())}
             for iid in a["intervention_ids"]:
-                g.add_edge(arm, f"Intervention:{iid}", type="GIVES")
+                g.add_edge(arm, f"Intervention:{iid}", type="GIVES",
+                           **({"option_group": groups[iid]} if groups.get(iid) else {}))
         for c in row["conditions"]:
             cond = _add(g, "Condition", c["condition_id"], c.get("props") or {"condition_id": c["condition_id"]})
             g.add_edge(trial, cond, type="STUDIES", as_written=c.get("as_written"), qualifiers=c.get("qualifiers"))

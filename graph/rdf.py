@@ -228,6 +228,7 @@ class _V:
     TG_Drug = TG.Drug
     TG_Intervention = TG.Intervention
     TG_Mechanism = TG.Mechanism
+    TG_OptionGroup = TG.OptionGroup
     TG_SiteStatus = TG.SiteStatus
     TG_Target = TG.Target
     TG_TargetFamily = TG.TargetFamily
@@ -248,12 +249,15 @@ class _V:
     TG_hasConditionStudied = TG.hasConditionStudied
     TG_hasIntervention = TG.hasIntervention
     TG_hasMechanism = TG.hasMechanism
+    TG_hasOptionGroup = TG.hasOptionGroup
     TG_hasSite = TG.hasSite
     TG_hasSiteStatus = TG.hasSiteStatus
     TG_interventionType = TG.interventionType
     TG_isPlacebo = TG.isPlacebo
     TG_memberOf = TG.memberOf
     TG_modality = TG.modality
+    TG_optionDrug = TG.optionDrug
+    TG_optionIntervention = TG.optionIntervention
     TG_otherName = TG.otherName
     TG_qualifier = TG.qualifier
     TG_recruitmentStatus = TG.recruitmentStatus
@@ -269,6 +273,17 @@ def _values(v: Any) -> list[Any]:
     if v is None:
         return []
     return list(v) if isinstance(v, list | tuple) else [v]
+
+
+def option_group_triples(owner: URIRef, members: list[tuple[str, Any]], pred: URIRef) -> Iterator[Triple]:
+    """An arm's (or an intervention's) option groups: (group, member IRI) pairs -> one
+    tg:OptionGroup node per group, its members given by ``pred`` (tg:optionIntervention for an
+    arm's alternative interventions, tg:optionDrug for an intervention's own "A or B")."""
+    for group, member in members:
+        og = URIRef(f"{owner}/option/{group}")
+        yield owner, _V.TG_hasOptionGroup, og
+        yield og, _V.RDF_type, _V.TG_OptionGroup
+        yield og, pred, member
 
 
 def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
@@ -307,6 +322,9 @@ def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
         yield iv, _V.TG_isPlacebo, _lit(bool(ip.get("is_placebo")))
         for did in i["drug_ids"]:
             yield iv, _V.TG_usesDrug, drug_iri(did)
+        yield from option_group_triples(iv, [(u["option_group"], drug_iri(u["drug_id"]))
+                                             for u in i.get("uses", ()) if u.get("option_group") is not None],
+                                        _V.TG_optionDrug)
     for a in row["arms"]:
         arm = arm_iri(a["arm_id"])
         ap = a["props"]
@@ -321,6 +339,9 @@ def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
             yield arm, _V.TG_gives, intervention_iri(iid)
             for did in drugs_of.get(iid, ()):
                 yield arm, _V.TG_givesDrug, drug_iri(did)
+        yield from option_group_triples(arm, [(g["option_group"], intervention_iri(g["intervention_id"]))
+                                              for g in a.get("gives", ()) if g.get("option_group") is not None],
+                                        _V.TG_optionIntervention)
     all_drugs = sorted({d for ds in drugs_of.values() for d in ds})
     for c in row["conditions"]:
         cid = c["condition_id"]

@@ -79,8 +79,11 @@ RELATIONSHIPS: dict[str, RelSpec] = {
     for r in (
         RelSpec("HAS_ARM", "Trial", "Arm"),
         RelSpec("HAS_INTERVENTION", "Trial", "Intervention"),
-        RelSpec("GIVES", "Arm", "Intervention"),
-        RelSpec("USES_DRUG", "Intervention", "Drug"),
+        # option_group: absent when every participant of the arm gets it; otherwise the arm's (on
+        # GIVES) or the intervention name's (on USES_DRUG) group of alternatives it belongs to: of
+        # the interventions (drugs) sharing a group 'N', one is given; 'optional-N': given to some only
+        RelSpec("GIVES", "Arm", "Intervention", ("option_group",)),
+        RelSpec("USES_DRUG", "Intervention", "Drug", ("option_group",)),
         RelSpec("ACTS_ON", "Drug", "Target", ("action", "sources")),
         RelSpec("MEMBER_OF", "Target", "TargetFamily"),
         RelSpec("STUDIES", "Trial", "Condition", ("as_written", "qualifiers")),

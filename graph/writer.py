@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 from trialgraph.graph import catalog, schema
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.merge import Disagreement, Stored, merge
-from trialgraph.ontology.normalize import ResolvedTrial
+from trialgraph.ontology.normalize import DRUG_LIKE_TYPES, ResolvedTrial, unresolved_drug_name
 from trialgraph.ontology.reference import ReferenceData
-from trialgraph.ontology.resolve import country_code, drug_key, sponsor_key
+from trialgraph.ontology.resolve import country_code, sponsor_key
 from trialgraph.ontology.sites import facility_name, placeholder
 from trialgraph.ontology.sites import site_key as make_site_key
 
@@ -54,15 +54,6 @@ def _props(label: str, values: dict[str, Any]) -> dict[str, Any]:
 
 def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
-
-
-# Intervention types that give a drug (CT.gov's vocabulary); None: the source does not say.
-DRUG_LIKE_TYPES = frozenset({None, "DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT", "GENETIC"})
-
-
-def unresolved_drug_id(name: str) -> str:
-    """'JAB-21822' -> 'unresolved:jab21822': the same name written the same way gives one drug."""
-    return f"unresolved:{drug_key(name)}"
 
 
 def arm_id(nct_id: str, label: str) -> str:
@@ -167,16 +158,17 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
         if iid in seen:  # the same name listed twice is one intervention (its first listing)
             continue
         seen.add(iid)
-        drug_ids = list(dict.fromkeys(res.drugs))
+        drug_ids = rt.drug_ids(iv.name, iv.type)
         if res.unresolved and not res.placebo and iv.type in DRUG_LIKE_TYPES:
             # a drug the reference data does not know is still a drug: kept, flagged unresolved
-            did = unresolved_drug_id(iv.name)
-            drug_ids = [did]
-            unresolved_drugs.setdefault(did, {"drug_id": did, "name": iv.name})
+            unresolved_drugs.setdefault(drug_ids[0], {"drug_id": drug_ids[0], "name": unresolved_drug_name(iv.name)})
+        own = rt.intervention_groups.get(iv.name, {})
         interventions.append(
             {
                 "intervention_id": iid,
                 "drug_ids": drug_ids,
+                # drugs the intervention's own name offers as alternatives ("cisplatin or carboplatin")
+                "uses": [{"drug_id": d, "option_group": own.get(d)} for d in drug_ids],
                 "props": _props(
                     "Intervention",
                     {
@@ -198,10 +190,14 @@ def trial_row(rt: ResolvedTrial) -> dict[str, Any]:
         if aid in seen:  # the same label twice is one arm (its first listing)
             continue
         seen.add(aid)
+        names = list(dict.fromkeys(arm.interventions))
+        groups = rt.arm_groups.get(arm.label, {})
         arms.append(
             {
                 "arm_id": aid,
-                "intervention_ids": list(dict.fromkeys(intervention_id(nct, name) for name in arm.interventions)),
+                "intervention_ids": list(dict.fromkeys(intervention_id(nct, name) for name in names)),
+                "gives": [{"intervention_id": intervention_id(nct, name), "option_group": groups.get(name)}
+                          for name in names],
                 "props": _props(
                     "Arm",
                     {"arm_id": aid, "nct_id": nct, "label": arm.label, "type": arm.type, "description": arm.description},

@@ -16,7 +16,8 @@ A parameter's kind says how the user's value is resolved before the query runs:
 - ``nct`` -> an NCT id (checked, upper-cased);
 - ``entity`` -> a map with one of trial/drug/target/family/condition/sponsor set;
 - ``facility`` -> part of a site's facility name, as given;
-- ``text`` -> the value as given; ``int`` -> a whole number.
+- ``text`` -> the value as given; ``int`` -> a whole number; ``flag`` -> true or false
+  (true/yes/1, false/no/0).
 
 Given the graph (``resolve_params(..., graph=gw)``, as the CLI and :func:`run` do), a name is
 also checked against it: a name neither the reference data nor the graph knows is an error
@@ -43,7 +44,8 @@ from trialgraph.ontology.resolve import Resolver, condition_key, default_resolve
 from trialgraph.records import NCT_ID
 
 log = logging.getLogger(__name__)
-KINDS = ("target", "condition", "drug", "sponsor", "nct", "entity", "facility", "text", "int")
+KINDS = ("target", "condition", "drug", "sponsor", "nct", "entity", "facility", "text", "int", "flag")
+_FLAGS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 _PARAM = re.compile(r"^param:\s*(\w+)\s*\(([^)]*)\)\s*(.*)$")
 _COLUMN = re.compile(r"^column:\s*(\w+)\s*(.*)$")
 
@@ -196,6 +198,11 @@ def _resolve(kind: str, value: str, resolver: Resolver, names: _Names) -> Any:
         return value
     if kind == "int":
         return int(value)
+    if kind == "flag":
+        flag = _FLAGS.get(value.strip().lower())
+        if flag is None:
+            raise ResolutionError(f"not true or false (true/yes/1, false/no/0): {value!r}")
+        return flag
     return value
 
 

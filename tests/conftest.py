@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from trialgraph.graph import catalog, rdf
 from trialgraph.graph.gateway import FalkorGateway, Gateway, Neo4jGateway
 from trialgraph.graph.localserver import HOST, LocalServer, free_port
 
@@ -241,3 +242,34 @@ def seeded(graph: Gateway, seeds_dir: Path) -> Gateway:
     assert report.ok, report.problems
     assert report.trials_written == 5
     return graph
+
+
+# -- the arm-level combination question in SPARQL, for the RDF parity tests ----------------------
+COMBINATION_PREFIXES = "\n".join(f"PREFIX {k}: <{v}>" for k, v in rdf.PREFIXES.items())
+
+# The combination question in SPARQL: a partner is another drug the arm gives, not in the target
+# drug's option group (an intervention's own, or the arm's between two interventions), in a trial
+# that is not observational.
+COMBINATION_SPARQL = """
+    SELECT DISTINCT ?nct ?label WHERE {
+      ?trial a tg:Trial ; schema:identifier ?nct ; tg:hasArm ?arm .
+      %s
+      FILTER NOT EXISTS { ?trial tg:studyType "OBSERVATIONAL" }
+      ?arm rdfs:label ?label ; tg:gives ?i1, ?i2 .
+      ?i1 tg:usesDrug ?drug . ?i2 tg:usesDrug ?partner .
+      FILTER (?drug != ?partner)
+      FILTER NOT EXISTS { FILTER (?i1 = ?i2) ?i1 tg:hasOptionGroup ?og . ?og tg:optionDrug ?drug, ?partner }
+      FILTER NOT EXISTS { FILTER (?i1 != ?i2) ?arm tg:hasOptionGroup ?og . ?og tg:optionIntervention ?i1, ?i2 }
+      ?drug tg:actsOn ?target . ?target tg:symbol ?symbol . VALUES ?symbol { %s }
+    }"""
+
+
+def combination_sparql(symbols: list[str], condition: str | None = None) -> str:
+    cond = f"?trial schema:healthCondition ?cond . ?cond tg:broader* {condition} ." if condition else ""
+    return COMBINATION_PREFIXES + COMBINATION_SPARQL % (cond, " ".join(f'"{s}"' for s in symbols))
+
+
+@pytest.fixture(scope="session")
+def combination_sparql_query():
+    """combination_sparql(symbols, condition=None) -> the SPARQL text of combination-therapies."""
+    return combination_sparql

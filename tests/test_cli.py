@@ -83,7 +83,8 @@ def test_db_clear_needs_yes_and_names_the_graph(env: dict[str, str], seeds_dir: 
 def test_queries_lists_the_library(env: dict[str, str]) -> None:
     code, out, _ = run(env, "queries", "--format", "json")
     (q,) = [q for q in json.loads(out) if q["name"] == "combination-therapies"]
-    assert q["parameters"] == ["target (target, optional, e.g. PD-1)", "condition (condition, optional, e.g. HCC)"]
+    assert q["parameters"] == ["target (target, optional, e.g. PD-1)", "condition (condition, optional, e.g. HCC)",
+                               "observational (flag, optional)"]
 
 
 def test_demo_answers_the_example_question(env: dict[str, str], seeds_dir: Path) -> None:

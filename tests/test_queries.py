@@ -264,7 +264,8 @@ def test_explain_prints_cypher_and_resolved_parameters() -> None:
     assert r.exit_code == 0, r.output
     cypher, _, params = r.output.partition("// parameters, resolved:")
     assert "MATCH (t:Trial)" in cypher
-    assert json.loads(params) == {"target": ["FLT1", "FLT4", "KDR"], "condition": ["MESH:D006528", "MESH:D008113"]}
+    assert json.loads(params) == {"target": ["FLT1", "FLT4", "KDR"], "condition": ["MESH:D006528", "MESH:D008113"],
+                                  "observational": None}
 
 
 def test_every_library_query_runs_with_its_header_examples(g: Gateway) -> None:

@@ -23,6 +23,7 @@ from trialgraph.queries import library as lib
 from trialgraph.cli import main
 from trialgraph.pipeline import LoadReport, trial_rows
 
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "trialgraph" / "samples" / "seeds"
 GOLDEN = ROOT / "tests" / "fixtures" / "rdf" / "NCT03945799.ttl"
@@ -96,17 +97,9 @@ def test_export_of_the_seeds_conforms_to_the_shapes(exported: Graph) -> None:
 
 
 @pytest.mark.integration
-def test_sparql_parity_pd1_combinations_in_hcc(g: Gateway, exported: Graph) -> None:
+def test_sparql_parity_pd1_combinations_in_hcc(g: Gateway, exported: Graph, combination_sparql_query) -> None:
     cypher = {(r["nct_id"], r["arm"]) for r in lib.run(g, "combination-therapies", target="PD-1", condition="HCC")}
-    sparql = PREFIXES + """
-    SELECT DISTINCT ?nct ?label WHERE {
-      ?trial a tg:Trial ; schema:identifier ?nct ; tg:hasArm ?arm ; schema:healthCondition ?cond .
-      ?cond tg:broader* mesh:D006528 .
-      ?arm rdfs:label ?label ; tg:givesDrug ?drug, ?partner .
-      FILTER (?drug != ?partner)
-      ?drug tg:actsOn ?target . ?target tg:symbol "PDCD1" .
-    }"""
-    got = {(str(r.nct), str(r.label)) for r in exported.query(sparql)}
+    got = {(str(r.nct), str(r.label)) for r in exported.query(combination_sparql_query(["PDCD1"], "mesh:D006528"))}
     assert got == cypher == {("NCT04344158", "AK105 combined with Anlotinib"), ("NCT04523493", "Experimental group")}
 
 

@@ -6,18 +6,21 @@
 UNWIND $ids AS id
 MATCH (t:Trial {nct_id: id})
 OPTIONAL MATCH (t)-[:HAS_ARM]->(a:Arm)
-OPTIONAL MATCH (a)-[:GIVES]->(ai:Intervention)
-WITH t, a, ai
+OPTIONAL MATCH (a)-[gv:GIVES]->(ai:Intervention)
+WITH t, a, gv, ai
 ORDER BY a.arm_id, ai.intervention_id
-WITH t, a, collect(ai.intervention_id) AS given
-WITH t, collect(CASE WHEN a IS NULL THEN null ELSE {arm_id: a.arm_id, props: properties(a), intervention_ids: given} END) AS arms
+WITH t, a, collect(ai.intervention_id) AS given,
+     collect(CASE WHEN ai IS NULL THEN null ELSE {intervention_id: ai.intervention_id, option_group: gv.option_group} END) AS gives
+WITH t, collect(CASE WHEN a IS NULL THEN null
+                ELSE {arm_id: a.arm_id, props: properties(a), intervention_ids: given, gives: gives} END) AS arms
 OPTIONAL MATCH (t)-[:HAS_INTERVENTION]->(i:Intervention)
-OPTIONAL MATCH (i)-[:USES_DRUG]->(d:Drug)
-WITH t, arms, i, d
+OPTIONAL MATCH (i)-[ud:USES_DRUG]->(d:Drug)
+WITH t, arms, i, ud, d
 ORDER BY i.intervention_id, d.drug_id
-WITH t, arms, i, collect(d.drug_id) AS drug_ids
+WITH t, arms, i, collect(d.drug_id) AS drug_ids,
+     collect(CASE WHEN d IS NULL THEN null ELSE {drug_id: d.drug_id, option_group: ud.option_group} END) AS uses
 WITH t, arms, collect(CASE WHEN i IS NULL THEN null
-                      ELSE {intervention_id: i.intervention_id, props: properties(i), drug_ids: drug_ids} END) AS interventions
+                      ELSE {intervention_id: i.intervention_id, props: properties(i), drug_ids: drug_ids, uses: uses} END) AS interventions
 OPTIONAL MATCH (t)-[st:STUDIES]->(c:Condition)
 WITH t, arms, interventions, st, c
 ORDER BY c.condition_id

@@ -6,8 +6,8 @@
 // variant rank), never a union of spellings: the result does not depend on load order.
 // One statement, so on both engines the batch is atomic.
 // $trials: [{nct_id, props, unresolved_drugs: [{drug_id, name, variant}],
-//            arms: [{arm_id, props, intervention_ids}],
-//            interventions: [{intervention_id, props, drug_ids}],
+//            arms: [{arm_id, props, intervention_ids, gives: [{intervention_id, option_group}]}],
+//            interventions: [{intervention_id, props, drug_ids, uses: [{drug_id, option_group}]}],
 //            conditions: [{condition_id, props, as_written, qualifiers}],
 //            sponsors: [{sponsor_id, props, role}], sites: [{site_id, props, status, as_written}]}]
 UNWIND $trials AS t
@@ -21,16 +21,18 @@ FOREACH (i IN t.interventions |
   CREATE (iv:Intervention)
   SET iv = i.props
   CREATE (tr)-[:HAS_INTERVENTION]->(iv)
-  FOREACH (did IN i.drug_ids |
-    MERGE (dr:Drug {drug_id: did})
-    CREATE (iv)-[:USES_DRUG]->(dr)))
+  FOREACH (u IN i.uses |
+    MERGE (dr:Drug {drug_id: u.drug_id})
+    CREATE (iv)-[ud:USES_DRUG]->(dr)
+    SET ud.option_group = u.option_group))
 FOREACH (a IN t.arms |
   CREATE (arm:Arm)
   SET arm = a.props
   CREATE (tr)-[:HAS_ARM]->(arm)
-  FOREACH (iid IN a.intervention_ids |
-    MERGE (given:Intervention {intervention_id: iid})
-    CREATE (arm)-[:GIVES]->(given)))
+  FOREACH (g IN a.gives |
+    MERGE (given:Intervention {intervention_id: g.intervention_id})
+    CREATE (arm)-[gv:GIVES]->(given)
+    SET gv.option_group = g.option_group))
 FOREACH (c IN t.conditions |
   MERGE (cond:Condition {condition_id: c.condition_id})
   SET cond = CASE WHEN cond.variant IS NULL OR c.props.variant > cond.variant THEN c.props ELSE properties(cond) END

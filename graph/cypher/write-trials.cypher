@@ -10,8 +10,9 @@
 // a union of spellings, so the result does not depend on the order trials arrive in.
 // $trials: [{nct_id, props, replace: {arms, conditions, sponsors, sites},
 //            unresolved_drugs: [{drug_id, name}],
-//            arms: [{arm_id, props, intervention_ids}],
-//            interventions: [{intervention_id, props, drug_ids}],
+//            arms: [{arm_id, props, intervention_ids, gives: [{intervention_id, option_group}]}],
+//            interventions: [{intervention_id, props, drug_ids, uses: [{drug_id, option_group}]}],
+// option_group on GIVES and USES_DRUG: null when every participant gets it (graph/schema.py).
 //            conditions: [{condition_id, props, as_written, qualifiers}],
 //            sponsors: [{sponsor_id, props, role}], sites: [{site_id, props, status, as_written}]}]
 UNWIND $trials AS t
@@ -35,16 +36,18 @@ FOREACH (i IN t.interventions |
   MERGE (iv:Intervention {intervention_id: i.intervention_id})
   SET iv = i.props
   MERGE (tr)-[:HAS_INTERVENTION]->(iv)
-  FOREACH (did IN i.drug_ids |
-    MERGE (dr:Drug {drug_id: did})
-    MERGE (iv)-[:USES_DRUG]->(dr)))
+  FOREACH (u IN i.uses |
+    MERGE (dr:Drug {drug_id: u.drug_id})
+    MERGE (iv)-[ud:USES_DRUG]->(dr)
+    SET ud.option_group = u.option_group))
 FOREACH (a IN t.arms |
   MERGE (arm:Arm {arm_id: a.arm_id})
   SET arm = a.props
   MERGE (tr)-[:HAS_ARM]->(arm)
-  FOREACH (iid IN a.intervention_ids |
-    MERGE (given:Intervention {intervention_id: iid})
-    MERGE (arm)-[:GIVES]->(given)))
+  FOREACH (g IN a.gives |
+    MERGE (given:Intervention {intervention_id: g.intervention_id})
+    MERGE (arm)-[gv:GIVES]->(given)
+    SET gv.option_group = g.option_group))
 FOREACH (c IN t.conditions |
   MERGE (cond:Condition {condition_id: c.condition_id})
   SET cond = CASE WHEN cond.variant IS NULL OR c.props.variant > cond.variant THEN c.props ELSE properties(cond) END
