@@ -189,12 +189,15 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
         f"read {report.trials_parsed} trial record(s) from {report.files_read} file(s); wrote {report.trials_written} "
         f"trial(s) into {where}; merged {report.renderings_merged} extra rendering(s); rejected {rejected}"
     )
-    rows = report.unresolved.rows()
-    if rows:
-        click.echo(f"\nunresolved names: {len(rows)} distinct, in {sum(r['trials'] for r in rows)} place(s)"
+    un = report.unresolved
+    rows = un.rows(show_unresolved)
+    if un.places:
+        distinct = f"{un.distinct}" if un.distinct is not None else f"more than {un.capacity:,}"
+        click.echo(f"\nunresolved names: {distinct} distinct, in {un.places} place(s)"
+                   + (f" (counts under {un.floor + 1} may be short by up to {un.floor})" if un.truncated else "")
                    + (f"; the {min(show_unresolved, len(rows))} most frequent:" if show_unresolved else ""))
         if show_unresolved:
-            click.echo(_render(rows[:show_unresolved], "table", ["kind", "name", "trials", "examples"]))
+            click.echo(_render(rows, "table", ["kind", "name", "trials", "examples"]))
     for d in report.disagreements:
         click.echo(f"disagreement: {d}", err=True)
     for p in report.problems:

@@ -28,24 +28,56 @@ from trialgraph.records import Trial
 log = logging.getLogger(__name__)
 
 
+#: Distinct unresolved names the load report keeps counting (the most frequent ones).
+UNRESOLVED_KEPT = 10_000
+
+
 @dataclass
 class Unresolved:
-    """Names the resolver could not map, counted (memory grows with distinct names, not trials)."""
+    """Names the resolver could not map, counted in bounded memory: at most ``2 * capacity``
+    names are held; past that the least frequent half is dropped. A dropped name had at most
+    ``floor`` places, so a count below ``floor`` may be short by up to ``floor`` (the report says
+    so); the totals (``places``) stay exact, ``distinct`` is exact while nothing was dropped."""
 
+    capacity: int = UNRESOLVED_KEPT
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)
     examples: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # up to 3 NCT ids each
+    places: int = 0
+    floor: int = 0  # the most places a dropped name had
+    dropped: int = 0  # distinct names dropped (one name dropped twice counts twice)
 
     def add(self, f: Finding) -> None:
         key = (f.kind, f.value)
+        self.places += 1
         self.counts[key] += 1
         ex = self.examples.setdefault(key, [])
         if len(ex) < 3 and f.nct_id not in ex:
             ex.append(f.nct_id)
+        if len(self.counts) > 2 * self.capacity:
+            self._prune()
 
-    def rows(self) -> list[dict[str, Any]]:
+    def _prune(self) -> None:
+        ranked = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        for key, n in ranked[self.capacity:]:
+            del self.counts[key], self.examples[key]
+            self.floor = max(self.floor, n)
+        self.dropped += len(ranked) - self.capacity
+
+    @property
+    def truncated(self) -> bool:
+        return self.dropped > 0
+
+    @property
+    def distinct(self) -> int | None:
+        """Distinct names seen: exact while nothing was dropped, else None (more than ``capacity``)."""
+        return None if self.truncated else len(self.counts)
+
+    def rows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The most frequent names first (at most ``limit``, else every name still held)."""
+        ranked = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [
             {"kind": kind, "name": value, "trials": n, "examples": self.examples[(kind, value)]}
-            for (kind, value), n in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            for (kind, value), n in ranked
         ]
 
 
@@ -77,6 +109,8 @@ class LoadReport:
             "rejected": [{"file": p.file, "field": p.field, "message": p.message} for p in self.problems],
             "warnings": [{"file": p.file, "field": p.field, "message": p.message} for p in self.warnings],
             "unresolved": self.unresolved.rows(),
+            "unresolved_places": self.unresolved.places,
+            "unresolved_truncated": self.unresolved.truncated,
             "disagreements": [
                 {"nct_id": d.nct_id, "field": d.field, "kept_layout": d.kept_layout, "kept": d.kept,
                  "other_layout": d.other_layout, "other": d.other}
