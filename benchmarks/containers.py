@@ -7,7 +7,7 @@
 Each input is read in its own child process (so peak RSS is that input's alone), twice: reading
 the documents only (``documents()`` and each document's text: the cost the container adds), and
 parsing + normalizing + building rows (``built_documents``, one process, no database). CPU time
-and peak RSS (``ru_maxrss``) come from the child's ``getrusage``. Nothing here is a test.
+is the child's own; peak RSS is its VmHWM (``ru_maxrss`` would include what a fork inherited). Nothing here is a test.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import zipfile
 from pathlib import Path
 
 CHILD = r"""
-import json, resource, sys, time
+import json, re, sys, time
 from pathlib import Path
 from trialgraph.loaders import documents, iter_files
 from trialgraph.pipeline import LoadReport, built_documents
@@ -38,7 +38,7 @@ else:
     n = sum(len(b.rows) for b in built_documents([path], rep))
     nbytes = len(rep.problems)
 print(json.dumps({"n": n, "extra": nbytes, "wall_s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mb": int(re.search(r"VmHWM:\s+(\d+)", Path("/proc/self/status").read_text())[1]) / 1024}))
 """
 
 

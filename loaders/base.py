@@ -138,7 +138,13 @@ def _is_ndjson(path: Path) -> bool:
         return False
     try:
         with path.open("rb") as f:
-            first = f.readline(MAX_FILE_BYTES)
+            first = f.readline(1 << 20)
+            if not first.endswith(b"\n"):
+                from trialgraph.loaders.ctgov_json import container
+
+                if container(first):  # an array or search page on one line: streamed, not read as a line
+                    return False
+                first += f.readline(MAX_FILE_BYTES)
             second = f.readline(64)
     except OSError:
         return False
