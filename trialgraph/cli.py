@@ -187,7 +187,8 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
     rejected = len(report.problems)
     click.echo(
         f"read {report.trials_parsed} trial record(s) from {report.files_read} file(s); wrote {report.trials_written} "
-        f"trial(s) into {where}; merged {report.renderings_merged} extra rendering(s); rejected {rejected}"
+        f"trial(s) into {where}; {report.trials_unchanged} unchanged; merged {report.renderings_merged} extra "
+        f"rendering(s); rejected {rejected}"
     )
     un = report.unresolved
     rows = un.rows(show_unresolved)

@@ -86,6 +86,7 @@ class LoadReport:
     files_read: int = 0
     trials_parsed: int = 0
     trials_written: int = 0
+    trials_unchanged: int = 0  # the graph held them unchanged (content digest): not written again
     problems: list[LoadProblem] = field(default_factory=list)
     unresolved: Unresolved = field(default_factory=Unresolved)
     renderings_merged: int = 0
@@ -104,6 +105,7 @@ class LoadReport:
             "files_read": self.files_read,
             "trials_read": self.trials_parsed,
             "trials_written": self.trials_written,
+            "trials_unchanged": self.trials_unchanged,
             "renderings_merged": self.renderings_merged,
             "resumed": {"documents_skipped": self.documents_skipped, "trials_skipped": self.trials_skipped},
             "rejected": [{"file": p.file, "field": p.field, "message": p.message} for p in self.problems],
@@ -338,6 +340,7 @@ def load(paths: list[Path], gateway: Gateway, batch_size: int = 100, resolver: R
     if journal:
         journal.finish()
     report.trials_written = written.trials_written
+    report.trials_unchanged += written.trials_unchanged
     report.renderings_merged = written.renderings_merged
     report.disagreements = written.disagreements
     for nct, reason in written.failed:
