@@ -369,7 +369,7 @@ class WriteReport:
 def row_digest(row: dict[str, Any]) -> str:
     """``layout:digest`` of one rendering's row (writer.trial_row shape, before merging): the
     same record read the same way gives the same digest."""
-    body = orjson.dumps(row, option=orjson.OPT_SORT_KEYS, default=str)
+    body = orjson.dumps({k: v for k, v in row.items() if k != "digest"}, option=orjson.OPT_SORT_KEYS, default=str)
     return f"{row['props'].get('source_layout', '')}:{hashlib.sha1(body).hexdigest()[:20]}"
 
 
@@ -415,6 +415,7 @@ class RowBuilder:
                     x["props"] = {**x["props"], "variant": variant(x["props"])}
         for d in row["unresolved_drugs"]:
             d["variant"] = variant({"name": d["name"]})
+        row["digest"] = row_digest(row)  # computed where the row is built (a worker), for the reload check
         return row
 
 
@@ -442,7 +443,7 @@ class GraphWriter(RowBuilder):
         digests: dict[str, list[str]] = {}
         pending: list[dict[str, Any]] = []
         for row in rows:
-            nct, d = row["nct_id"], row_digest(row)
+            nct, d = row["nct_id"], row.get("digest") or row_digest(row)
             now = digests.get(nct, held.get(nct) or [])
             if d in now:  # merging it again would change nothing
                 report.trials_unchanged += 1
@@ -466,6 +467,7 @@ class GraphWriter(RowBuilder):
             out[nct] = m.row
             report.disagreements.extend(m.disagreements)
         for nct, row in out.items():
+            row.pop("digest", None)
             row["props"] = {**row["props"], "row_digests": digests[nct]}
         return list(out.values()), set(held)
 

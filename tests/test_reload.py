@@ -54,3 +54,18 @@ def test_a_changed_trial_is_written_again_and_the_others_are_not(env: dict[str, 
     assert code == 0 and "wrote 1 trial(s)" in out and "1 unchanged; merged 0 extra rendering(s)" in out
     code, out = run(env, "query", "trial", "-p", "nct_id=NCT05052671", "--format", "json")
     assert code == 0 and "TERMINATED" in out
+
+
+def test_the_index_is_not_trusted_without_the_graph(env: dict[str, str], seeds_dir: Path) -> None:
+    from trialgraph.graph.gateway import FalkorGateway
+    from trialgraph.graph.localserver import HOST
+
+    code, out = run(env, "load", str(seeds_dir))
+    assert code == 0, out
+    gw = FalkorGateway(HOST, int(env["TRIALGRAPH_PORT"]), env["TRIALGRAPH_GRAPH"])
+    # behind the loader's back: the trial and what it owns
+    gw.write("MATCH (t:Trial {nct_id: $id}) OPTIONAL MATCH (t)-[:HAS_ARM|HAS_INTERVENTION]->(o) DETACH DELETE t, o",
+             {"id": "NCT05111366"})
+    gw.close()
+    code, out = run(env, "load", str(seeds_dir))
+    assert code == 0 and "wrote 1 trial(s)" in out and "4 unchanged" in out

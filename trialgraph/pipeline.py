@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from trialgraph.errors import GraphUnavailableError, LoaderError
+from trialgraph.graph import catalog
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.merge import Disagreement
-from trialgraph.graph.writer import GraphWriter, RowBuilder, WriteReport
+from trialgraph.graph.writer import GraphWriter, RowBuilder, WriteReport, row_digest
 from trialgraph.journal import Journal, digest
 from trialgraph.loaders import LoadProblem, documents, iter_files, load_text
 from trialgraph.ontology.normalize import Finding, ResolvedTrial, normalize
@@ -93,6 +94,7 @@ class LoadReport:
     disagreements: list[Disagreement] = field(default_factory=list)
     warnings: list[LoadProblem] = field(default_factory=list)  # loaded, but changed on the way (control characters)
     documents_skipped: int = 0  # committed by an interrupted load (journal), not read again
+    documents_unchanged: int = 0  # the graph holds their trials unchanged (journal index): not parsed
     trials_skipped: int = 0
 
     @property
@@ -106,6 +108,7 @@ class LoadReport:
             "trials_read": self.trials_parsed,
             "trials_written": self.trials_written,
             "trials_unchanged": self.trials_unchanged,
+            "documents_unchanged": self.documents_unchanged,
             "renderings_merged": self.renderings_merged,
             "resumed": {"documents_skipped": self.documents_skipped, "trials_skipped": self.trials_skipped},
             "rejected": [{"file": p.file, "field": p.field, "message": p.message} for p in self.problems],
@@ -180,14 +183,37 @@ def _worker_build(docs: list[tuple[str, str, str]]) -> list[Built]:
 
 
 class _Documents:
-    """Reads the documents of the input, skipping those a journal says are committed."""
+    """Reads the documents of the input, skipping those a journal says are committed and those
+    the graph holds unchanged (the journal's index, confirmed by the graph)."""
 
-    def __init__(self, report: LoadReport, journal: Journal | None = None) -> None:
+    def __init__(self, report: LoadReport, journal: Journal | None = None, gateway: Gateway | None = None) -> None:
         self.report = report
         self.journal = journal
+        self.gateway = gateway
 
     def texts(self, paths: list[Path]) -> Iterator[tuple[str, str, str]]:
         """(document name, text, digest) of each document to read; unreadable ones are reported."""
+        docs = self._texts(paths)
+        index = self.journal.index if self.journal else None
+        if index is None or self.gateway is None:
+            yield from docs
+            return
+        read_digests = catalog.statement("read-digests")
+        while window := list(itertools.islice(docs, 256)):
+            known = index.lookup([(name, sha) for name, _, sha in window])
+            held: dict[str, set[str]] = {}
+            if known:
+                ids = sorted({nct for trials in known.values() for nct, _ in trials})
+                held = {r["nct_id"]: set(r["row_digests"] or []) for r in self.gateway.read(read_digests, {"nct_ids": ids})}
+            for name, text, sha in window:
+                trials = known.get(name)
+                if trials and all(d in held.get(nct, ()) for nct, d in trials):  # the graph holds it unchanged
+                    self.report.documents_unchanged += 1
+                    self.report.trials_unchanged += len(trials)
+                    continue
+                yield name, text, sha
+
+    def _texts(self, paths: list[Path]) -> Iterator[tuple[str, str, str]]:
         try:
             files = list(iter_files(paths))
         except LoaderError as e:
@@ -272,6 +298,7 @@ class _Pending:
     sha: str
     remaining: int
     nct_ids: list[str] = field(default_factory=list)
+    digests: list[str] = field(default_factory=list)
     failed: bool = False  # a trial of it was refused: not journaled, so a rerun reports it again
 
 
@@ -302,10 +329,11 @@ class _Commits:
                 continue
             p.remaining -= 1
             p.nct_ids.append(row["nct_id"])
+            p.digests.append(row.get("digest") or row_digest(row))
             p.failed = p.failed or row["nct_id"] in failed
             if p.remaining == 0:
                 if not p.failed:
-                    self.journal.record(document, p.sha, p.nct_ids)
+                    self.journal.record(document, p.sha, p.nct_ids, p.digests)
                 del self.pending[document]
         self.journal.sync()
 
@@ -322,7 +350,7 @@ def load(paths: list[Path], gateway: Gateway, batch_size: int = 100, resolver: R
     report = LoadReport()
     writer = GraphWriter(gateway, reference_data(), batch_size)
     writer.prepare()
-    docs = _Documents(report, journal)
+    docs = _Documents(report, journal, gateway)
     commits = _Commits(journal)
     if journal:
         journal.open(gateway)
