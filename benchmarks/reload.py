@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -40,6 +41,7 @@ def main() -> None:
     home = args.work / f"home-reload-{args.n}"
     env = {**os.environ, "TRIALGRAPH_HOME": str(home), "TRIALGRAPH_GRAPH": "reload"}
     env.pop("NEO4J_URI", None)
+    shutil.rmtree(home, ignore_errors=True)  # a fresh server: the first load starts from an empty graph
     if not data.exists():
         run_cli(["synth", str(args.n), "-o", str(data), "--seed", "1"], env)
     out: dict = {"n": args.n, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "loads": []}
