@@ -51,17 +51,27 @@ class CtgovJsonLoader:
         if '"protocolSection"' in text[:200_000]:
             return True
         try:
-            json.loads(text)
+            loads(text)
         except ValueError:
             return True
         return False
 
     def parse(self, text: str, file: str) -> Iterator[Trial]:
         if m := ELEMENT.match(file):  # one study of a container, read on its own (see elements)
-            yield study_to_trial(orjson.loads(text), m["file"], m["where"])
+            yield study_to_trial(loads(text), m["file"], m["where"])
             return
         for where, study in _studies(text, file):
             yield study_to_trial(study, file, where)
+
+
+def loads(text: str) -> Any:
+    """JSON text -> values: orjson (about twice as fast), else the standard library, which
+    also reads what orjson refuses (NaN, lone surrogates, integers beyond 64 bits) and words the
+    error of malformed JSON (line and column) as before."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 # -- containers, streamed -----------------------------------------------------------------------
@@ -122,7 +132,7 @@ def _dumps(item: Any) -> str:
 
 def _studies(text: str, file: str) -> Iterator[tuple[str, Any]]:
     try:
-        doc = json.loads(text)
+        doc = loads(text)
     except json.JSONDecodeError as whole_error:
         lines = text.splitlines()
         if sum(1 for ln in lines if ln.strip()) < 2:
@@ -131,7 +141,7 @@ def _studies(text: str, file: str) -> Iterator[tuple[str, Any]]:
             if not line.strip():
                 continue
             try:
-                yield f"line {n}", json.loads(line)
+                yield f"line {n}", loads(line)
             except json.JSONDecodeError as e:
                 raise LoaderError(file, f"line {n}", f"malformed JSON at column {e.colno}: {e.msg}") from None
         return
