@@ -585,16 +585,20 @@ class Distinct:
     def segments(self, triples_: Iterable[Triple]) -> Iterator[tuple[int | None, str, int]]:
         """(run key or None, text, lines): a trial's own lines, already distinct (key None), and
         the runs about shared nodes, for ``keep`` to filter (here or in another process)."""
-        subject, run = "", []
+        subject, run, own = "", [], []
         for s, p, o in triples_:
             line = nt_line(s, p, o)
             owner = _owner(s)
             if owner is None:
-                if s != subject and run:
-                    text = "".join(run)
-                    yield _key(text), text, len(run)
-                    run = []
-                subject = s
+                if s != subject:
+                    if run:
+                        text = "".join(run)
+                        yield _key(text), text, len(run)
+                        run = []
+                    elif own:
+                        yield None, "".join(own), len(own)
+                        own = []
+                    subject = s
                 run.append(line)
                 continue
             if run:
@@ -605,10 +609,12 @@ class Distinct:
                 self.owner, self.own = owner, set()
             if line not in self.own:
                 self.own.add(line)
-                yield None, line, 1
+                own.append(line)
         if run:
             text = "".join(run)
             yield _key(text), text, len(run)
+        if own:
+            yield None, "".join(own), len(own)
 
     def keep(self, key: int | None) -> bool:
         """Whether a segment is new (a trial's own lines always are)."""
