@@ -483,7 +483,9 @@ class GraphWriter(RowBuilder):
         statement that creates them (write-new-trials); the others in one that merges and replaces
         (write-trials). Each statement is atomic, so a trial lands whole or not at all. A statement
         the graph refuses is retried trial by trial, so one bad trial is reported and the others
-        still land. ``on_commit(batch, failed_nct_ids)`` hears of each batch once the graph has it."""
+        still land. A rendering the graph already holds unchanged (its row digest is among the
+        trial's ``row_digests``) is counted as unchanged and not written. ``on_commit(batch,
+        failed_nct_ids)`` hears of each batch once the graph has it."""
         report = report or WriteReport()
         merging, creating = catalog.statement("write-trials"), catalog.statement("write-new-trials")
         for batch in batched(items, self.batch_size):
