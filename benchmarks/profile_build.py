@@ -1,5 +1,6 @@
 """Where a loader's time goes: pyinstrument over parsing + normalization + row building.
 
+    pip install pyinstrument   # not a dependency of trialgraph
     python benchmarks/profile_build.py FILE.ndjson --trials 10000 [--markdown out.md]
 
 Builds the first N studies of FILE in one process (``Builder.build``, what each worker runs),
