@@ -510,11 +510,14 @@ def _conditions(data: ReferenceData) -> list[tuple[str, dict[str, Any]]]:
 
 
 def trial_pages(gateway: Gateway, page: int = 500) -> Iterator[dict[str, Any]]:
-    """Every trial row of the graph, in NCT id order, read a page at a time."""
+    """Every trial row of the graph, in NCT id order, read a page at a time (as the writer built
+    it: without the writer's ``row_digests``)."""
     ids = sorted(r["nct_id"] for r in gateway.read(catalog.statement("export-trial-ids")))
     stmt = catalog.statement("export-trials")
     for k in range(0, len(ids), page):
-        yield from gateway.read(stmt, {"ids": ids[k:k + page]})
+        for row in gateway.read(stmt, {"ids": ids[k:k + page]}):
+            row["props"].pop("row_digests", None)  # the writer's reload bookkeeping, not data to export
+            yield row
 
 
 def rows_from_graph(gateway: Gateway, data: ReferenceData, page: int = 500) -> Rows:
@@ -564,18 +567,102 @@ def nt_line(s: URIRef, p: URIRef, o: URIRef | Literal) -> str:
     return f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .\n"
 
 
+# -- each distinct triple once ----------------------------------------------------------------------
+_TRIAL_IRI = "https://clinicaltrials.gov/study/"
+_TRIAL_OWNED = BASE + "trial/"
+
+
+def _owner(subject: str) -> str | None:
+    """The NCT id of the trial a subject belongs to (the trial, its arms, interventions,
+    condition links and site statuses), or None for a node trials share (drugs, conditions,
+    sponsors, sites, reference data)."""
+    if subject.startswith(_TRIAL_IRI):
+        return subject[len(_TRIAL_IRI):]
+    if subject.startswith(_TRIAL_OWNED):
+        return subject[len(_TRIAL_OWNED):].split("/", 1)[0]
+    return None
+
+
+def _key(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest(), "big")
+
+
+class Distinct:
+    """N-Triples with each distinct triple once, in the order first stated, in bounded memory.
+
+    A trial's own triples (its subject is the trial or a node only it has) are stated by that
+    trial alone: they are made distinct within the trial. Triples about shared nodes (a site, a
+    sponsor, a drug, a condition: stated again by every trial that names them) come in runs, the
+    consecutive lines of one subject; a run is kept once, by a 128-bit digest of its text, so
+    memory grows with the distinct shared nodes, not with the triples. From the graph, a shared
+    node's run is the same for every trial (one node, one set of properties), so every duplicate
+    goes; from files, two spellings of one node give two runs, each stated once."""
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.owner: str | None = None
+        self.own: set[str] = set()
+
+    def segments(self, triples_: Iterable[Triple]) -> Iterator[tuple[int | None, str, int]]:
+        """(run key or None, text, lines): a trial's own lines, already distinct (key None), and
+        the runs about shared nodes, for ``keep`` to filter (here or in another process)."""
+        subject, run, own = "", [], []
+        for s, p, o in triples_:
+            line = nt_line(s, p, o)
+            owner = _owner(s)
+            if owner is None:
+                if s != subject:
+                    if run:
+                        text = "".join(run)
+                        yield _key(text), text, len(run)
+                        run = []
+                    elif own:
+                        yield None, "".join(own), len(own)
+                        own = []
+                    subject = s
+                run.append(line)
+                continue
+            if run:
+                text = "".join(run)
+                yield _key(text), text, len(run)
+                run, subject = [], ""
+            if owner != self.owner:
+                self.owner, self.own = owner, set()
+            if line not in self.own:
+                self.own.add(line)
+                own.append(line)
+        if run:
+            text = "".join(run)
+            yield _key(text), text, len(run)
+        if own:
+            yield None, "".join(own), len(own)
+
+    def keep(self, key: int | None) -> bool:
+        """Whether a segment is new (a trial's own lines always are)."""
+        if key is None:
+            return True
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
 def write(triples_: Iterable[Triple], out: IO[str], fmt: str, chunk: int = 50_000,
-          progress: Callable[[int], None] | None = None) -> int:
-    """Serialize; N-Triples and Turtle stream in chunks. Returns the number of triples written
-    (duplicates included for the streamed formats: a triple may be stated by two trials)."""
+          progress: Callable[[int], None] | None = None, distinct: Distinct | None = None) -> int:
+    """Serialize; N-Triples and Turtle stream in chunks. Returns the number of triples written.
+    N-Triples states each distinct triple once (``Distinct``); Turtle is made distinct within each
+    chunk of ``chunk`` triples."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown RDF format {fmt!r}; one of {', '.join(FORMATS)}")
     n = 0
     if fmt == "nt":
+        distinct = distinct or Distinct()
         buf: list[str] = []
-        for s, p, o in triples_:
-            buf.append(nt_line(s, p, o))
-            n += 1
+        for key, text, lines in distinct.segments(triples_):
+            if not distinct.keep(key):
+                continue
+            buf.append(text)
+            n += lines
             if len(buf) >= chunk:
                 out.write("".join(buf))
                 buf.clear()
@@ -593,12 +680,15 @@ def write(triples_: Iterable[Triple], out: IO[str], fmt: str, chunk: int = 50_00
     return len(g)
 
 
-def _trial_chunk(job: tuple[str, list[dict[str, Any]]]) -> tuple[str, int]:
-    """A worker's share of a parallel export: the trials' triples, serialized."""
+def _trial_chunk(job: tuple[str, list[dict[str, Any]]]) -> tuple[Any, int]:
+    """A worker's share of a parallel export: the trials' triples, serialized (N-Triples: as
+    segments, for the main process to keep each shared run once)."""
     fmt, rows = job
-    buf = io.StringIO()
     trials_ = (t for row in rows for t in trial_triples(row))
-    n = write(trials_, buf, "nt") if fmt == "nt" else _turtle_blocks(trials_, buf)
+    if fmt == "nt":
+        return list(Distinct().segments(trials_)), 0
+    buf = io.StringIO()
+    n = _turtle_blocks(trials_, buf)
     return buf.getvalue(), n
 
 
@@ -611,16 +701,22 @@ def write_parallel(rows: Rows, out: IO[str], fmt: str, workers: int, chunk: int 
     if fmt not in ("nt", "turtle"):
         return write(triples(rows), out, fmt, progress=progress)
     ref = reference_triples(rows.drugs, rows.targets, rows.families, rows.broader, rows.conditions)
+    distinct = Distinct()
     if fmt == "turtle":
         _turtle_prefixes(out)
         n = _turtle_blocks(ref, out)
     else:
-        n = write(ref, out, "nt")
+        n = write(ref, out, "nt", distinct=distinct)
     trial_rows = iter(rows.trials)
     jobs = iter(lambda: (fmt, list(itertools.islice(trial_rows, chunk))), (fmt, []))
-    for text, k in ordered_map(_trial_chunk, jobs, workers):
-        out.write(text)
-        n += k
+    for result, k in ordered_map(_trial_chunk, jobs, workers):
+        if fmt == "nt":
+            kept = [(text, lines) for key, text, lines in result if distinct.keep(key)]
+            out.write("".join(text for text, _ in kept))
+            n += sum(lines for _, lines in kept)
+        else:
+            out.write(result)
+            n += k
         if progress:
             progress(n)
     return n

@@ -43,6 +43,8 @@ NODES: dict[str, NodeSpec] = {
                 "responsible_party", "site_count", "countries", "central_contacts", "reference_pmids",
                 "reference_citations", "primary_outcomes", "secondary_outcomes", "related_nct_ids",
                 "has_results", "source_layout", "source_file", "sources", "field_sources", "disagreements",
+                # "layout:digest" of each rendering merged in (graph/writer.py): a reload skips what is unchanged
+                "row_digests",
             ),
         ),
         NodeSpec("Arm", "arm_id", ("arm_id", "nct_id", "label", "type", "description")),

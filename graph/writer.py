@@ -15,9 +15,11 @@ from itertools import islice
 from pathlib import PurePath
 from typing import Any, TypeVar
 
+import orjson
+
 from trialgraph.graph import catalog, schema
 from trialgraph.graph.gateway import Gateway
-from trialgraph.graph.merge import Disagreement, Stored, merge
+from trialgraph.graph.merge import Disagreement, Stored, merge, rank
 from trialgraph.ontology.normalize import DRUG_LIKE_TYPES, ResolvedTrial, unresolved_drug_name
 from trialgraph.ontology.reference import ReferenceData
 from trialgraph.ontology.resolve import country_code, sponsor_key
@@ -366,9 +368,35 @@ def variant(props: dict[str, Any]) -> str:
 @dataclass
 class WriteReport:
     trials_written: int = 0
-    renderings_merged: int = 0  # renderings of a trial merged into a trial already in the graph or batch
+    trials_unchanged: int = 0  # renderings the graph already holds, unchanged: not written again
+    renderings_merged: int = 0  # another rendering (layout and file) merged into a trial of the graph or batch
     failed: list[tuple[str, str]] = field(default_factory=list)  # (nct_id, reason)
     disagreements: list[Disagreement] = field(default_factory=list)
+
+
+def row_digest(row: dict[str, Any]) -> str:
+    """``layout:digest`` of one rendering's row (writer.trial_row shape, before merging): the
+    same record read the same way gives the same digest."""
+    body = orjson.dumps({k: v for k, v in row.items() if k != "digest"}, option=orjson.OPT_SORT_KEYS, default=str)
+    return f"{row['props'].get('source_layout', '')}:{hashlib.sha1(body).hexdigest()[:20]}"
+
+
+def _source(props: dict[str, Any]) -> str:
+    layout, file = props.get("source_layout", ""), props.get("source_file")
+    return f"{layout}:{file}" if file else layout
+
+
+def next_digests(held: list[str], digest: str) -> list[str]:
+    """The digests a trial holds once a rendering with ``digest`` is merged into it. A digest is
+    kept only while merging its rendering again would change nothing. A rendering of a layout
+    the trial has not seen only adds its digest (it wins or fills gaps; the others would lose or
+    find no gap again). A new version of a layout the trial holds replaces that layout's digest,
+    and the lower-precedence renderings lose theirs (the new version may have dropped values they
+    would fill again); higher-precedence ones keep theirs."""
+    layout = digest.split(":", 1)[0]
+    layouts = {d.split(":", 1)[0] for d in held}
+    keep = [d for d in held if d.split(":", 1)[0] != layout and (layout not in layouts or rank(d.split(":", 1)[0]) > rank(layout))]
+    return sorted({*keep, digest})
 
 
 class RowBuilder:
@@ -395,6 +423,7 @@ class RowBuilder:
                     x["props"] = {**x["props"], "variant": variant(x["props"]), key: x[key]}
         for d in row["unresolved_drugs"]:
             d["variant"] = variant({"name": d["name"]})
+        row["digest"] = row_digest(row)  # computed where the row is built (a worker), for the reload check
         return row
 
 
@@ -411,22 +440,50 @@ class GraphWriter(RowBuilder):
         self.gateway.write(catalog.statement("write-targets"), targets)
         self.gateway.write(catalog.statement("write-drugs"), drugs)
 
-    def merged_rows(self, rows: list[dict[str, Any]], report: WriteReport) -> tuple[list[dict[str, Any]], set[str]]:
+    def merged_rows(self, rows: list[dict[str, Any]], report: WriteReport,
+                    held: dict[str, list[str]] | None = None) -> tuple[list[dict[str, Any]], set[str]]:
         """The batch's rows, each merged with the graph's copy of its trial and with other
         renderings of the same trial in the batch (graph/merge.py); and the ids of the trials
-        the graph already holds."""
-        ids = sorted({r["nct_id"] for r in rows})
-        stored = {r["nct_id"]: Stored.from_graph(r) for r in self.gateway.read(catalog.statement("read-trials"), {"nct_ids": ids})}
-        out: dict[str, dict[str, Any]] = {}
+        the graph already holds. ``held``: the digests the graph's trials hold (``read-digests``;
+        read here if not given). A rendering the graph holds unchanged is skipped."""
+        if held is None:
+            held = self.held_digests(rows)
+        digests: dict[str, list[str]] = {}
+        pending: list[dict[str, Any]] = []
         for row in rows:
+            nct, d = row["nct_id"], row.get("digest") or row_digest(row)
+            now = digests.get(nct, held.get(nct) or [])
+            if d in now:  # merging it again would change nothing
+                report.trials_unchanged += 1
+                continue
+            digests[nct] = next_digests(now, d)
+            pending.append(row)
+        ids = sorted({r["nct_id"] for r in pending if r["nct_id"] in held})
+        stored = {r["nct_id"]: Stored.from_graph(r)
+                  for r in self.gateway.read(catalog.statement("read-trials"), {"nct_ids": ids})} if ids else {}
+        for st in stored.values():
+            st.props.pop("row_digests", None)  # the writer's bookkeeping, not a value to merge
+        out: dict[str, dict[str, Any]] = {}
+        for row in pending:
             nct = row["nct_id"]
             previous = out.get(nct) or stored.get(nct)
             if previous is not None:
-                report.renderings_merged += 1
+                sources = (previous.props if isinstance(previous, Stored) else previous["props"]).get("sources", [])
+                if _source(row["props"]) not in sources:  # a second rendering, not the same one again
+                    report.renderings_merged += 1
             m = merge(previous, row)
             out[nct] = m.row
             report.disagreements.extend(m.disagreements)
-        return list(out.values()), set(stored)
+        for nct, row in out.items():
+            row.pop("digest", None)
+            row["props"] = {**row["props"], "row_digests": digests[nct]}
+        return list(out.values()), set(held)
+
+    def held_digests(self, rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+        """nct_id -> the digests the graph's trial holds, for the trials of ``rows`` it holds."""
+        ids = sorted({r["nct_id"] for r in rows})
+        return {r["nct_id"]: list(r["row_digests"] or [])
+                for r in self.gateway.read(catalog.statement("read-digests"), {"nct_ids": ids})}
 
     def write(self, items: Iterable[tuple[str, dict[str, Any]]], report: WriteReport | None = None,
               on_commit: Callable[[list[tuple[str, dict[str, Any]]], set[str]], None] | None = None) -> WriteReport:
@@ -434,7 +491,9 @@ class GraphWriter(RowBuilder):
         statement that creates them (write-new-trials); the others in one that merges and replaces
         (write-trials). Each statement is atomic, so a trial lands whole or not at all. A statement
         the graph refuses is retried trial by trial, so one bad trial is reported and the others
-        still land. ``on_commit(batch, failed_nct_ids)`` hears of each batch once the graph has it."""
+        still land. A rendering the graph already holds unchanged (its row digest is among the
+        trial's ``row_digests``) is counted as unchanged and not written. ``on_commit(batch,
+        failed_nct_ids)`` hears of each batch once the graph has it."""
         report = report or WriteReport()
         merging, creating = catalog.statement("write-trials"), catalog.statement("write-new-trials")
         for batch in batched(items, self.batch_size):

@@ -170,16 +170,33 @@ def _is_ndjson(path: Path) -> bool:
         return False
     try:
         with path.open("rb") as f:
-            first = f.readline(MAX_FILE_BYTES)
+            first = f.readline(1 << 20)
+            if not first.endswith(b"\n"):
+                from trialgraph.loaders.ctgov_json import container
+
+                if container(first):  # an array or search page on one line: streamed, not read as a line
+                    return False
+                first += f.readline(MAX_FILE_BYTES)
             second = f.readline(64)
     except OSError:
         return False
-    if not first.strip().startswith(b"{") or not second.strip():
+    if not first.endswith(b"\n") or not first.strip().startswith(b"{") or not second.strip():
         return False
     try:
         return isinstance(json.loads(first), dict)
     except ValueError:
         return False
+
+
+def _json_container(path: Path) -> str | None:
+    """A JSON array or search page of studies (streamed element by element), by its first bytes."""
+    from trialgraph.loaders.ctgov_json import container
+
+    try:
+        with path.open("rb") as f:
+            return container(f.read(256))
+    except OSError:
+        return None
 
 
 def _ndjson_lines(path: Path) -> Iterator[tuple[str, Callable[[], str]]]:
@@ -209,31 +226,38 @@ def _fail(error: LoaderError) -> Callable[[], str]:
 
 def documents(path: Path) -> Iterator[tuple[str, Callable[[], str]]]:
     """The documents a file holds: itself, or each member of a zip (the registry's bulk
-    download), named ``archive.zip!member``. Each comes with a function that reads its text."""
+    download), named ``archive.zip!member``. Each comes with a function that reads its text;
+    call it before asking for the next document (a zip is opened once, for the whole walk, so
+    each member costs the same however many the archive holds)."""
     if _is_ndjson(path):
         yield from _ndjson_lines(path)
+        return
+    if prefix := _json_container(path):
+        from trialgraph.loaders.ctgov_json import elements
+
+        yield from elements(path, prefix)
         return
     if path.suffix.lower() != ".zip" and not zipfile.is_zipfile(path):
         yield str(path), lambda: read_text(path)
         return
     try:
-        with zipfile.ZipFile(path) as archive:
-            members = [i for i in archive.infolist() if not i.is_dir() and not i.filename.startswith(("__MACOSX/", "."))]
+        archive = zipfile.ZipFile(path)
+        members = [i for i in archive.infolist() if not i.is_dir() and not i.filename.startswith(("__MACOSX/", "."))]
     except (OSError, zipfile.BadZipFile) as e:
         raise LoaderError(str(path), None, f"not a readable zip archive: {e}") from e
-    for info in sorted(members, key=lambda i: i.filename):
-        name = f"{path}!{info.filename}"
+    with archive:
+        for info in sorted(members, key=lambda i: i.filename):
+            name = f"{path}!{info.filename}"
 
-        def read(info: zipfile.ZipInfo = info, name: str = name) -> str:
-            if info.file_size > MAX_FILE_BYTES:
-                raise LoaderError(name, None, f"member is {info.file_size} bytes, larger than {MAX_FILE_BYTES} allowed")
-            try:
-                with zipfile.ZipFile(path) as archive:  # reopened per member: reading may come later
-                    return decode(archive.read(info.filename), name)
-            except (OSError, zipfile.BadZipFile) as e:
-                raise LoaderError(name, None, f"cannot read archive member: {e}") from e
+            def read(info: zipfile.ZipInfo = info, name: str = name) -> str:
+                if info.file_size > MAX_FILE_BYTES:
+                    raise LoaderError(name, None, f"member is {info.file_size} bytes, larger than {MAX_FILE_BYTES} allowed")
+                try:
+                    return decode(archive.read(info), name)
+                except (OSError, ValueError, zipfile.BadZipFile) as e:  # ValueError: read after the walk ended
+                    raise LoaderError(name, None, f"cannot read archive member: {e}") from e
 
-        yield name, read
+            yield name, read
 
 
 def parse_with(loader: Loader, text: str, name: str) -> tuple[list[Trial], list[FieldWarning]]:

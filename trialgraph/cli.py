@@ -312,7 +312,8 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
     rejected = len(report.problems)
     click.echo(
         f"read {report.trials_parsed} trial record(s) from {report.files_read} file(s); wrote {report.trials_written} "
-        f"trial(s) into {where}; merged {report.renderings_merged} extra rendering(s); rejected {rejected}"
+        f"trial(s) into {where}; {report.trials_unchanged} unchanged; merged {report.renderings_merged} extra "
+        f"rendering(s); rejected {rejected}"
         + (f"; {len(report.warnings)} warning(s): " + ", ".join(f"{n} {kind}" for kind, n in report.warnings_by_kind().items())
            if report.warnings else "")
     )
@@ -320,12 +321,15 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
         shown = ", ".join(notes[:5]) + (f" and {len(notes) - 5} more" if len(notes) > 5 else "")
         click.echo(f"skipped {len(notes)} file{'s' if len(notes) > 1 else ''}: {shown} "
                    f"({'not trial documents' if len(notes) > 1 else 'not a trial document'})")
-    rows = report.unresolved.rows()
-    if rows:
-        click.echo(f"\nunresolved names: {len(rows)} distinct, in {sum(r['trials'] for r in rows)} place(s)"
+    un = report.unresolved
+    rows = un.rows(show_unresolved)
+    if un.places:
+        distinct = f"{un.distinct}" if un.distinct is not None else f"more than {un.capacity:,}"
+        click.echo(f"\nunresolved names: {distinct} distinct, in {un.places} place(s)"
+                   + (f" (counts under {un.floor + 1} may be short by up to {un.floor})" if un.truncated else "")
                    + (f"; the {min(show_unresolved, len(rows))} most frequent:" if show_unresolved else ""))
         if show_unresolved:
-            click.echo(_render(rows[:show_unresolved], "table", ["kind", "name", "trials", "examples"]))
+            click.echo(_render(rows, "table", ["kind", "name", "trials", "examples"]))
     for d in report.disagreements:
         click.echo(f"disagreement: {d}", err=True)
     for p in report.problems:

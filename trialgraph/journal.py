@@ -8,6 +8,12 @@ the graph holds; a crash between the two costs one document's redo, which is har
 writes are idempotent. A document is identified by its name (``file``, ``file:line N``,
 ``archive.zip!member``) and the SHA-256 of its text: an edited file is loaded again.
 
+Next to it, the *index* (``<graph>.index.sqlite``) outlives the load: for each document committed
+by any load, its digest and the content digest of each of its trials' rows (graph/writer.py). A
+later load skips a document whose text is unchanged, without parsing it, once the graph confirms
+that each of its trials still holds that row digest (so a cleared or edited graph is never
+trusted on the index's word). The index is dropped when its context differs.
+
 The journal belongs to an interrupted load: a load that runs to its end removes it. It is
 ignored (and replaced) when the reference data or trialgraph's version changed since it was
 written (trials would resolve differently), or when the trials of its last entry are missing
@@ -21,6 +27,7 @@ import json
 import logging
 import os
 import re
+import sqlite3
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
@@ -54,6 +61,46 @@ def journal_path(home: Path, gateway: Gateway) -> Path:
     return home / "journal" / f"{key}.jsonl"
 
 
+class Index:
+    """Documents committed by earlier loads: name -> (text digest, "nct=row digest" of each trial).
+    On disk (SQLite), so memory does not grow with the registry."""
+
+    def __init__(self, path: Path, context_: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(path)
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS docs (doc TEXT PRIMARY KEY, sha TEXT, trials TEXT)")
+        row = self.db.execute("SELECT v FROM meta WHERE k = 'context'").fetchone()
+        if row is None or row[0] != context_:
+            self.db.execute("DELETE FROM docs")
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('context', ?)", (context_,))
+        self.db.commit()
+
+    def lookup(self, docs: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+        """For the (document, digest) pairs the index holds with that digest: their trials as
+        (nct_id, row digest) pairs."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for k in range(0, len(docs), 500):
+            part = dict(docs[k:k + 500])
+            marks = ",".join("?" * len(part))
+            for doc, sha, trials in self.db.execute(f"SELECT doc, sha, trials FROM docs WHERE doc IN ({marks})", list(part)):
+                if part.get(doc) == sha and trials:
+                    out[doc] = [tuple(t.split("=", 1)) for t in trials.split("\n")]  # type: ignore[misc]
+        return out
+
+    def record(self, document: str, sha: str, trials: list[tuple[str, str]]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?)",
+                        (document, sha, "\n".join(f"{n}={d}" for n, d in trials)))
+
+    def sync(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.commit()
+        self.db.close()
+
+
 class Journal:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -61,9 +108,11 @@ class Journal:
         self.committed: dict[tuple[str, str], int] = {}  # (document, digest) -> trials
         self._file: Any = None
         self.resumed = False
+        self.index: Index | None = None
 
     def open(self, gateway: Gateway) -> None:
         """Read what an interrupted load committed (if it still holds), then append to it."""
+        self.index = Index(index_path(self.path), self.context)
         entries: list[dict[str, Any]] = []
         if self.path.exists():
             entries = self._read()
@@ -103,14 +152,19 @@ class Journal:
         """How many trials of this document an interrupted load committed; None if it did not."""
         return self.committed.get((document, sha))
 
-    def record(self, document: str, sha: str, nct_ids: list[str]) -> None:
+    def record(self, document: str, sha: str, nct_ids: list[str], digests: list[str] | None = None) -> None:
         """Note a committed document; durable at the next ``sync`` (once per committed batch: a
-        crash before it only makes a rerun write those documents again, which changes nothing)."""
+        crash before it only makes a rerun write those documents again, which changes nothing).
+        With the row digests of its trials, the index notes it too."""
         self._file.write(json.dumps({"doc": document, "sha": sha, "nct_ids": nct_ids}, ensure_ascii=False) + "\n")
+        if self.index is not None and digests is not None and len(digests) == len(nct_ids):
+            self.index.record(document, sha, list(zip(nct_ids, digests, strict=True)))
 
     def sync(self) -> None:
         self._file.flush()
         os.fsync(self._file.fileno())
+        if self.index is not None:
+            self.index.sync()
 
     def _append(self, entry: dict[str, Any]) -> None:
         self._file.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -120,6 +174,9 @@ class Journal:
         if self._file is not None:
             self._file.close()
             self._file = None
+        if self.index is not None:
+            self.index.close()
+            self.index = None
 
     def finish(self) -> None:
         """The load ran to its end: nothing is left to resume."""
@@ -127,6 +184,13 @@ class Journal:
         self.path.unlink(missing_ok=True)
 
 
+def index_path(journal: Path) -> Path:
+    return journal.with_name(journal.name.removesuffix(".jsonl") + ".index.sqlite")
+
+
 def discard(home: Path, gateway: Gateway) -> None:
-    """Forget an interrupted load of this graph (``db clear`` calls this)."""
-    journal_path(home, gateway).unlink(missing_ok=True)
+    """Forget an interrupted load of this graph, and the index of what loads committed (``db
+    clear`` calls this)."""
+    path = journal_path(home, gateway)
+    path.unlink(missing_ok=True)
+    index_path(path).unlink(missing_ok=True)

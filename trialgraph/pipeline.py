@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from trialgraph.errors import GraphUnavailableError, LoaderError
+from trialgraph.graph import catalog
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.merge import Disagreement
-from trialgraph.graph.writer import GraphWriter, RowBuilder, WriteReport
+from trialgraph.graph.writer import GraphWriter, RowBuilder, WriteReport, row_digest
 from trialgraph.journal import Journal, digest
 from trialgraph.loaders import LoadProblem, documents, iter_files, load_text
 from trialgraph.loaders.base import FieldWarning
@@ -29,24 +30,56 @@ from trialgraph.records import Trial
 log = logging.getLogger(__name__)
 
 
+#: Distinct unresolved names the load report keeps counting (the most frequent ones).
+UNRESOLVED_KEPT = 10_000
+
+
 @dataclass
 class Unresolved:
-    """Names the resolver could not map, counted (memory grows with distinct names, not trials)."""
+    """Names the resolver could not map, counted in bounded memory: at most ``2 * capacity``
+    names are held; past that the least frequent half is dropped. A dropped name had at most
+    ``floor`` places, so a count below ``floor`` may be short by up to ``floor`` (the report says
+    so); the totals (``places``) stay exact, ``distinct`` is exact while nothing was dropped."""
 
+    capacity: int = UNRESOLVED_KEPT
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)
     examples: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # up to 3 NCT ids each
+    places: int = 0
+    floor: int = 0  # the most places a dropped name had
+    dropped: int = 0  # distinct names dropped (one name dropped twice counts twice)
 
     def add(self, f: Finding) -> None:
         key = (f.kind, f.value)
+        self.places += 1
         self.counts[key] += 1
         ex = self.examples.setdefault(key, [])
         if len(ex) < 3 and f.nct_id not in ex:
             ex.append(f.nct_id)
+        if len(self.counts) > 2 * self.capacity:
+            self._prune()
 
-    def rows(self) -> list[dict[str, Any]]:
+    def _prune(self) -> None:
+        ranked = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        for key, n in ranked[self.capacity:]:
+            del self.counts[key], self.examples[key]
+            self.floor = max(self.floor, n)
+        self.dropped += len(ranked) - self.capacity
+
+    @property
+    def truncated(self) -> bool:
+        return self.dropped > 0
+
+    @property
+    def distinct(self) -> int | None:
+        """Distinct names seen: exact while nothing was dropped, else None (more than ``capacity``)."""
+        return None if self.truncated else len(self.counts)
+
+    def rows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """The most frequent names first (at most ``limit``, else every name still held)."""
+        ranked = sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         return [
             {"kind": kind, "name": value, "trials": n, "examples": self.examples[(kind, value)]}
-            for (kind, value), n in sorted(self.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            for (kind, value), n in ranked
         ]
 
 
@@ -55,12 +88,14 @@ class LoadReport:
     files_read: int = 0
     trials_parsed: int = 0
     trials_written: int = 0
+    trials_unchanged: int = 0  # the graph held them unchanged (content digest): not written again
     problems: list[LoadProblem] = field(default_factory=list)
     unresolved: Unresolved = field(default_factory=Unresolved)
     renderings_merged: int = 0
     disagreements: list[Disagreement] = field(default_factory=list)
     warnings: list[LoadProblem] = field(default_factory=list)  # loaded, but changed on the way (control characters)
     documents_skipped: int = 0  # committed by an interrupted load (journal), not read again
+    documents_unchanged: int = 0  # the graph holds their trials unchanged (journal index): not parsed
     trials_skipped: int = 0
 
     @property
@@ -78,12 +113,16 @@ class LoadReport:
             "files_read": self.files_read,
             "trials_read": self.trials_parsed,
             "trials_written": self.trials_written,
+            "trials_unchanged": self.trials_unchanged,
+            "documents_unchanged": self.documents_unchanged,
             "renderings_merged": self.renderings_merged,
             "resumed": {"documents_skipped": self.documents_skipped, "trials_skipped": self.trials_skipped},
             "rejected": [{"file": p.file, "field": p.field, "message": p.message} for p in self.problems],
             "warnings_by_kind": self.warnings_by_kind(),
             "warnings": [{"file": p.file, "field": p.field, "kind": p.kind, "message": p.message} for p in self.warnings],
             "unresolved": self.unresolved.rows(),
+            "unresolved_places": self.unresolved.places,
+            "unresolved_truncated": self.unresolved.truncated,
             "disagreements": [
                 {"nct_id": d.nct_id, "field": d.field, "kept_layout": d.kept_layout, "kept": d.kept,
                  "other_layout": d.other_layout, "other": d.other}
@@ -152,14 +191,37 @@ def _worker_build(docs: list[tuple[str, str, str]]) -> list[Built]:
 
 
 class _Documents:
-    """Reads the documents of the input, skipping those a journal says are committed."""
+    """Reads the documents of the input, skipping those a journal says are committed and those
+    the graph holds unchanged (the journal's index, confirmed by the graph)."""
 
-    def __init__(self, report: LoadReport, journal: Journal | None = None) -> None:
+    def __init__(self, report: LoadReport, journal: Journal | None = None, gateway: Gateway | None = None) -> None:
         self.report = report
         self.journal = journal
+        self.gateway = gateway
 
     def texts(self, paths: list[Path]) -> Iterator[tuple[str, str, str]]:
         """(document name, text, digest) of each document to read; unreadable ones are reported."""
+        docs = self._texts(paths)
+        index = self.journal.index if self.journal else None
+        if index is None or self.gateway is None:
+            yield from docs
+            return
+        read_digests = catalog.statement("read-digests")
+        while window := list(itertools.islice(docs, 256)):
+            known = index.lookup([(name, sha) for name, _, sha in window])
+            held: dict[str, set[str]] = {}
+            if known:
+                ids = sorted({nct for trials in known.values() for nct, _ in trials})
+                held = {r["nct_id"]: set(r["row_digests"] or []) for r in self.gateway.read(read_digests, {"nct_ids": ids})}
+            for name, text, sha in window:
+                trials = known.get(name)
+                if trials and all(d in held.get(nct, ()) for nct, d in trials):  # the graph holds it unchanged
+                    self.report.documents_unchanged += 1
+                    self.report.trials_unchanged += len(trials)
+                    continue
+                yield name, text, sha
+
+    def _texts(self, paths: list[Path]) -> Iterator[tuple[str, str, str]]:
         try:
             files = list(iter_files(paths))
         except LoaderError as e:
@@ -244,6 +306,7 @@ class _Pending:
     sha: str
     remaining: int
     nct_ids: list[str] = field(default_factory=list)
+    digests: list[str] = field(default_factory=list)
     failed: bool = False  # a trial of it was refused: not journaled, so a rerun reports it again
 
 
@@ -274,10 +337,11 @@ class _Commits:
                 continue
             p.remaining -= 1
             p.nct_ids.append(row["nct_id"])
+            p.digests.append(row.get("digest") or row_digest(row))
             p.failed = p.failed or row["nct_id"] in failed
             if p.remaining == 0:
                 if not p.failed:
-                    self.journal.record(document, p.sha, p.nct_ids)
+                    self.journal.record(document, p.sha, p.nct_ids, p.digests)
                 del self.pending[document]
         self.journal.sync()
 
@@ -294,7 +358,7 @@ def load(paths: list[Path], gateway: Gateway, batch_size: int = 100, resolver: R
     report = LoadReport()
     writer = GraphWriter(gateway, reference_data(), batch_size)
     writer.prepare()
-    docs = _Documents(report, journal)
+    docs = _Documents(report, journal, gateway)
     commits = _Commits(journal)
     if journal:
         journal.open(gateway)
@@ -313,6 +377,7 @@ def load(paths: list[Path], gateway: Gateway, batch_size: int = 100, resolver: R
     if journal:
         journal.finish()
     report.trials_written = written.trials_written
+    report.trials_unchanged += written.trials_unchanged
     report.renderings_merged = written.renderings_merged
     report.disagreements = written.disagreements
     for nct, reason in written.failed:
