@@ -23,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from trialgraph.graph import style
+from trialgraph.graph import guide, style
 from trialgraph.graph.localserver import free_port
 from trialgraph.queries import library
 
@@ -189,3 +189,28 @@ def test_neo4j_browser_draws_the_guides_statements_in_the_style_sheets_colors(
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copy(tmp_path / "page.png", Path(keep) / "neo4j-browser.png")
         shutil.copy(graph["shot"], Path(keep) / "neo4j-browser-trial.png")
+
+
+@pytest.mark.integration
+def test_the_guide_server_answers_browsers_cors_preflight(tmp_path: Path) -> None:
+    # Browser fetches a :play guide with a preflight first; a 501 there made it say "No guide"
+    guide.write(tmp_path)
+    server = guide.serve(tmp_path, port=0)
+    try:
+        asked = urllib.request.Request(f"http://127.0.0.1:{server.server_address[1]}/{guide.GUIDE}", method="OPTIONS",
+                                       headers={"Origin": "http://127.0.0.1:7474", "Access-Control-Request-Method": "GET",
+                                                "Access-Control-Request-Headers": "content-type"})
+        with urllib.request.urlopen(asked) as r:
+            assert r.status == 204
+            assert r.headers["Access-Control-Allow-Origin"] == "*"
+            assert "GET" in r.headers["Access-Control-Allow-Methods"]
+            assert r.headers["Access-Control-Allow-Headers"] == "content-type"
+    finally:
+        server.shutdown()
+
+
+@pytest.mark.unit
+def test_the_sheet_browser_is_given_has_no_comment() -> None:
+    # Browser's GraSS parser knows no comments: one would become part of the next rule's selector
+    assert "/*" not in style.grass_text() and "/*" in (ROOT / "graph" / "browser" / style.GRASS).read_text()
+    assert style.rules()["node"]["color"] == "#A5ABB6"
