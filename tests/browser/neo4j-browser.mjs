@@ -26,14 +26,15 @@ try {
   const page = await browser.newPage({ viewport: { width, height } });
   page.on("pageerror", (e) => result.errors.push(String(e)));
   const frames = page.locator('[data-testid="frame"]');
-  const run = async (command) => {
+  const type = async (command) => {
+    await page.click("#monaco-main-editor");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.press("Backspace");
+    await page.keyboard.type(command);
+  };
+  const run = async (command) => {  // the new frame, once it shows something; null: what the editor holds
     const before = await frames.count();
-    if (command !== null) {
-      await page.click("#monaco-main-editor");
-      await page.keyboard.press("Control+A");
-      await page.keyboard.press("Backspace");
-      await page.keyboard.type(command);
-    }
+    if (command !== null) await type(command);
     await page.click('[data-testid="editor-Run"]');
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="frame"]').length > n, before,
                                { timeout: 60000 });
@@ -54,7 +55,10 @@ try {
   // close the usage-report notice, as a person would
   await page.getByText("To help make Neo4j Browser better").first().locator("xpath=following-sibling::span[1]")
     .click({ timeout: 5000 }).catch(() => {});
-  await run(":clear").catch(() => {});
+  await type(":clear");  // an empty stream
+  await page.click('[data-testid="editor-Run"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="frame"]').length === 0, null,
+                             { timeout: 30000 });
 
   const styleFrame = await run(`:style ${plan.style}`);
   result.style = await styleFrame.innerText();
@@ -95,9 +99,9 @@ try {
     if ((await err.count()) || /No guide by that name|Not found|ERROR/.test(text)) result.errorFrames.push(text.slice(0, 400));
   }
   // the picture: the stream without the :params and :style frames, tall enough for the rest
-  for (const f of await frames.all()) {
+  for (const f of (await frames.all()).reverse()) {  // from the bottom: closing one does not move those above
     const command = (await f.locator('[data-testid="frameCommand"]').first().innerText().catch(() => "")).trim();
-    if (/^(neo4j)?\$?\s*:(params|style|clear)/.test(command)) await f.locator('button[title="Close"]').first().click();
+    if (/^(neo4j)?\$?\s*:(params|style)/.test(command)) await f.locator('button[title="Close"]').first().click();
   }
   await page.setViewportSize({ width, height: 1650 });
   await page.mouse.move(width - 2, 2);
