@@ -118,6 +118,12 @@ class _CorsHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def do_OPTIONS(self) -> None:  # Browser's fetch of a guide sends a CORS preflight first
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Methods", "GET, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", self.headers.get("Access-Control-Request-Headers") or "*")
+        self.end_headers()
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 

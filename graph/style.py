@@ -86,7 +86,10 @@ def parse(text: str, source: str = GRASS) -> dict[str, dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def grass_text() -> str:
-    return resources.files("trialgraph.graph").joinpath("browser", GRASS).read_text(encoding="utf-8")
+    """The sheet as Browser is given it: without comments (Browser's GraSS parser has none: a comment
+    would become part of the next selector, and an apostrophe in it would open a string)."""
+    text = resources.files("trialgraph.graph").joinpath("browser", GRASS).read_text(encoding="utf-8")
+    return _COMMENT.sub("", text).lstrip()
 
 
 @lru_cache(maxsize=1)
