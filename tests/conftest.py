@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from trialgraph.graph import catalog, rdf
+from trialgraph.graph import rdf
 from trialgraph.graph.gateway import FalkorGateway, Gateway, Neo4jGateway
 from trialgraph.graph.localserver import HOST, LocalServer, free_port
 

@@ -11,7 +11,6 @@ import pytest
 from rdflib import Graph
 
 from trialgraph.graph import rdf
-from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.validate import graph_results, stream_results, validate
 from trialgraph.ontology.reference import reference_data
 
