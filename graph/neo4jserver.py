@@ -394,6 +394,14 @@ browser.remote_content_hostname_whitelist=localhost,127.0.0.1
         self.state_file.unlink(missing_ok=True)
         return self.status()
 
+    def drop_database(self, database: str = "neo4j") -> Neo4jStatus:
+        """Empty ``database`` at once (Community cannot DROP DATABASE): stop, remove its store and
+        transaction logs, start again; Neo4j recreates it empty (no constraints, no indexes)."""
+        self.stop()
+        for part in ("databases", "transactions"):
+            shutil.rmtree(self.dir / "data" / part / database, ignore_errors=True)
+        return self.start()
+
     def kill(self) -> None:
         """SIGKILL, as a crash would (for tests of interrupted loads)."""
         st = self.status()

@@ -129,6 +129,16 @@ class SharedNeo4j:
         self.gateway.ensure_schema()
         self.holder: object = None
 
+    def replaced(self) -> None:
+        """The database was replaced behind the gateway's back (neo4j-admin import): empty it at
+        once where the server is the managed one, and put the schema back."""
+        self.holder = None
+        if _MANAGED:
+            _MANAGED[0].drop_database()
+            self.gateway.close()
+            self.gateway = Neo4jGateway(_MANAGED[0].settings())
+        self.gateway.ensure_schema()
+
     def take(self, key: object, fill: Callable[[Gateway], None] | None = None) -> Gateway:
         if key is None or key != self.holder:
             self.gateway.clear()
