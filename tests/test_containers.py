@@ -41,7 +41,7 @@ def test_a_zip_is_opened_once_whatever_its_members(tmp_path: Path, monkeypatch: 
 
 def test_an_array_loads_study_by_study_and_a_bad_study_rejects_only_itself(tmp_path: Path) -> None:
     bad = study(GOOD[1])
-    bad["protocolSection"]["designModule"]["phases"] = "PHASE1"  # a string, not a list
+    bad["protocolSection"]["identificationModule"]["nctId"] = "NCT123"  # no usable identity: rejected
     array = tmp_path / "ctg-studies.json"
     array.write_text(json.dumps([study(GOOD[0]), bad, study(GOOD[2])], indent=2), encoding="utf-8")
     report = LoadReport()
@@ -49,7 +49,7 @@ def test_an_array_loads_study_by_study_and_a_bad_study_rejects_only_itself(tmp_p
     assert [t.nct_id for t in trials] == [GOOD[0], GOOD[2]]
     assert [t.source.file for t in trials] == [f"{array}#[0]", f"{array}#[2]"]  # as when read whole
     (problem,) = report.problems
-    assert (problem.file, problem.field) == (str(array), "[1].protocolSection.designModule.phases")
+    assert (problem.file, problem.field) == (str(array), "[1].protocolSection.identificationModule.nctId")
 
 
 def test_a_search_page_is_streamed_and_broken_json_stops_where_it_breaks(tmp_path: Path) -> None:
