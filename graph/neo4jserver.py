@@ -298,7 +298,7 @@ browser.remote_content_hostname_whitelist=localhost,127.0.0.1
     def _admin(self, java: str, cp: str, args: list[str], what: str, timeout: float = 3600) -> str:
         try:
             done = subprocess.run([java, "-cp", cp, ADMIN_TOOL, *args], env=self._env(), capture_output=True,
-                                  text=True, timeout=timeout)
+                                  text=True, timeout=timeout, cwd=self.dir)  # its import.report lands here
         except (OSError, subprocess.TimeoutExpired) as e:
             raise ServerError(f"neo4j-admin could not {what}: {e}") from e
         if done.returncode != 0:
