@@ -16,33 +16,15 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from run import Sampler, counts, machine, pct, query_params, run_cli  # benchmarks/run.py
-from trialgraph.graph.gateway import FalkorGateway, Gateway, Neo4jGateway
+from run import Sampler, counts, machine, query_params, run_cli, time_queries  # benchmarks/run.py
+from trialgraph.graph.gateway import FalkorGateway, Neo4jGateway
 from trialgraph.graph.localserver import HOST, LocalServer
 from trialgraph.graph.neo4jserver import Neo4jServer
-from trialgraph.queries.library import library, resolve_params
-
-
-def time_queries(gw: Gateway, params: dict[str, list[dict[str, Any]]], rounds: int = 2) -> dict[str, Any]:
-    out = {}
-    for name, sets in params.items():
-        q = library()[name]
-        resolved = [resolve_params(q, p) for p in sets]
-        gw.read(q.cypher, resolved[0])  # warm-up (and Neo4j's plan cache)
-        times, rows = [], 0
-        for _ in range(rounds):
-            for prm in resolved:
-                t0 = time.perf_counter()
-                rows = len(gw.read(q.cypher, prm))
-                times.append((time.perf_counter() - t0) * 1000)
-        out[name] = {"p50_ms": statistics.median(times), "p95_ms": pct(times, 95), "runs": len(times), "rows_last": rows}
-    return out
 
 
 def bench(n: int, work: Path, seed: int, workers: int) -> dict[str, Any]:
@@ -66,7 +48,7 @@ def bench(n: int, work: Path, seed: int, workers: int) -> dict[str, Any]:
             nodes, rels, _ = counts(gw)
             res["falkordb"] = {"load_s": r["wall_s"], "trials_per_s": n / r["wall_s"],
                                "elements_per_s": (nodes + rels) / r["wall_s"], "nodes": nodes, "relationships": rels,
-                               "queries": time_queries(gw, params)}
+                               "queries": time_queries(gw, params, plans=False)}
         res["falkordb"]["server_rss_mb"] = _hwm_mb(st.pid)
     finally:
         srv.stop()
@@ -88,7 +70,7 @@ def bench(n: int, work: Path, seed: int, workers: int) -> dict[str, Any]:
             nodes, rels, _ = counts(gw)
             res["neo4j"] = {"load_s": r["wall_s"], "trials_per_s": n / r["wall_s"],
                             "elements_per_s": (nodes + rels) / r["wall_s"], "nodes": nodes, "relationships": rels,
-                            "queries": time_queries(gw, params), "heap": n4j.heap, "pagecache": n4j.pagecache}
+                            "queries": time_queries(gw, params, plans=False), "heap": n4j.heap, "pagecache": n4j.pagecache}
         csv_dir = work / f"csv-{n}"
         shutil.rmtree(csv_dir, ignore_errors=True)
         t0 = time.perf_counter()

@@ -35,10 +35,10 @@ from importlib import resources
 from pathlib import Path
 
 from trialgraph.errors import ServerError
+from trialgraph.graph.localserver import HOST, free_port
 from trialgraph.settings import Neo4jSettings
 
 log = logging.getLogger(__name__)
-HOST = "127.0.0.1"
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_TOOL = "org.neo4j.cli.AdminTool"
 DEFAULT_PORTS = (7687, 7474)  # Bolt, HTTP: Neo4j's own, used when free
@@ -118,12 +118,6 @@ def _free(port: int) -> bool:
         except OSError:
             return False
         return True
-
-
-def _any_free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
 
 
 def _alive(pid: int) -> bool:
@@ -253,7 +247,7 @@ class Neo4jServer:
             if explicit or _free(port):
                 chosen.append(port)
             else:
-                chosen.append(_any_free_port())
+                chosen.append(free_port())
         return chosen[0], chosen[1]
 
     def _write_conf(self, bolt: int, http: int) -> None:

@@ -212,6 +212,13 @@ def loaded_local_graph(local_server: LocalServer):
     return loaded
 
 
+@pytest.fixture
+def env(local_server: LocalServer) -> dict[str, str]:
+    """The environment under which the trialgraph command uses a fresh graph on the tests' local server."""
+    return {"TRIALGRAPH_HOME": str(local_server.home), "TRIALGRAPH_PORT": str(local_server.status().port),
+            "TRIALGRAPH_GRAPH": f"cli-{uuid.uuid4().hex[:8]}", "NEO4J_URI": ""}
+
+
 @pytest.fixture(scope="session")
 def cli_env(local_server: LocalServer) -> Callable[[Gateway], dict[str, str]]:
     """``cli_env(gw)``: the environment under which the trialgraph command reaches ``gw``'s graph."""

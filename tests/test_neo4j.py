@@ -22,7 +22,7 @@ from trialgraph.graph import neo4jimport
 from trialgraph.graph.gateway import Gateway, Neo4jGateway
 from trialgraph.queries import library as lib
 
-from support import _cli, _journal_lines, _many_trials, fingerprint
+from support import _cli, _kill_when_journaled, _many_trials, fingerprint
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,7 +148,7 @@ def test_a_killed_neo4j_gives_a_clear_error_and_the_rerun_completes(
     at = random.Random().randint(5, 100)
     proc = _cli(env, "load", str(data))
     try:
-        killed = _wait_and(lambda: _journal_lines(home) >= at, proc, managed_neo4j.kill)
+        killed = _kill_when_journaled(proc, home, at, victim=managed_neo4j.status().pid)
         out, err = proc.communicate(timeout=240)
     finally:
         managed_neo4j.start()
@@ -194,18 +194,6 @@ def test_neo4j_admin_import_rebuilds_the_transactional_graph(
     ran = " ".join(a.replace(f"{csv_dir}/", "") for a in neo4jimport.admin_arguments(csv_dir))
     written = next(ln for ln in script.splitlines() if ln.startswith("neo4j-admin "))
     assert sorted(written.replace("./", "").split()) == sorted(("neo4j-admin " + ran).split())
-
-
-def _wait_and(condition, proc: subprocess.Popen, action, timeout: float = 300) -> bool:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and proc.poll() is None:
-        if condition():
-            action()
-            return True
-        time.sleep(0.005)
-    return False
 
 
 def test_neo4j_settings_never_show_the_password(managed_neo4j) -> None:

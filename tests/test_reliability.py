@@ -45,12 +45,6 @@ def run(env: dict[str, str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def env(local_server: LocalServer) -> dict[str, str]:
-    return {"TRIALGRAPH_HOME": str(local_server.home), "TRIALGRAPH_PORT": str(local_server.status().port),
-            "TRIALGRAPH_GRAPH": f"rel-{uuid.uuid4().hex[:8]}", "NEO4J_URI": ""}
-
-
-@pytest.fixture
 def fresh_graph(local_server: LocalServer) -> Iterator[FalkorGateway]:
     gw = FalkorGateway(HOST, local_server.status().port, f"rel-{uuid.uuid4().hex[:8]}")
     gw.ensure_schema()

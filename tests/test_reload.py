@@ -5,27 +5,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import uuid
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from trialgraph.cli import main
-from trialgraph.graph.localserver import LocalServer
 
 pytestmark = pytest.mark.integration
 CTGOV = Path(__file__).resolve().parent / "fixtures" / "ctgov"
-
-
-@pytest.fixture
-def env(local_server: LocalServer) -> dict[str, str]:
-    return {
-        "TRIALGRAPH_HOME": str(local_server.home),
-        "TRIALGRAPH_PORT": str(local_server.status().port),
-        "TRIALGRAPH_GRAPH": f"reload-{uuid.uuid4().hex[:8]}",
-        "NEO4J_URI": "",
-    }
 
 
 def run(env: dict[str, str], *args: str) -> tuple[int, str]:
