@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from run import Sampler, counts, machine, query_params, run_cli, time_queries  # benchmarks/run.py
+
 from trialgraph.graph.gateway import FalkorGateway, Neo4jGateway
 from trialgraph.graph.localserver import HOST, LocalServer
 from trialgraph.graph.neo4jserver import Neo4jServer

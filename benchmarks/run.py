@@ -33,10 +33,9 @@ from trialgraph.graph.gateway import FalkorGateway, Gateway
 from trialgraph.graph.localserver import HOST, LocalServer
 from trialgraph.graph.writer import GraphWriter
 from trialgraph.ontology.reference import reference_data
-from trialgraph.queries.library import library, resolve_params
-
 from trialgraph.parallel import default_workers
 from trialgraph.pipeline import Builder, LoadReport, built_documents
+from trialgraph.queries.library import library, resolve_params
 
 HERE = Path(__file__).resolve().parent
 PAGE = 4096 / 1024  # kB per page, for /proc/<pid>/statm

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from trialgraph.errors import TrialgraphError
@@ -11,7 +11,7 @@ from trialgraph.errors import TrialgraphError
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def statement(name: str, package: str = "trialgraph.graph", folder: str = "cypher") -> str:
     """The text of ``<folder>/<name>.cypher`` in the package."""
     base = resources.files(package)

@@ -17,7 +17,6 @@ import networkx as nx
 
 from trialgraph.graph.rdf import Rows
 
-
 CAPTIONS = ("acronym", "nct_id", "symbol", "label", "name", "facility", "family_id", "drug_id", "condition_id")
 
 

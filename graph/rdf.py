@@ -25,15 +25,16 @@ import hashlib
 import io
 import itertools
 import re
-from functools import lru_cache
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePath
 from typing import IO, Any
 from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
+
 from trialgraph.graph import catalog
 from trialgraph.graph.gateway import Gateway
 from trialgraph.ontology.reference import ReferenceData

@@ -16,9 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from trialgraph.graph.schema import NODES, RELATIONSHIPS
-
 from trialgraph.errors import TrialgraphError
+from trialgraph.graph.schema import NODES, RELATIONSHIPS
 
 GRASS = "trialgraph.grass"
 _SELECTOR = re.compile(r"([A-Za-z_][\w.\-]*)\s*\{")

@@ -17,12 +17,11 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
+from trialgraph.errors import NotFoundError, TrialgraphError
 from trialgraph.graph import catalog, style
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.schema import NODES
 from trialgraph.queries import library
-
-from trialgraph.errors import NotFoundError, TrialgraphError
 
 TRIAL_COLUMNS = ("nct_id", "nct_ids")
 DRUG_COLUMNS = ("drug", "drugs", "target_drugs")

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import orjson
 
+from trialgraph.errors import GraphError, GraphUnavailableError
 from trialgraph.graph import catalog, schema
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.merge import Disagreement, Stored, merge, rank
@@ -25,8 +26,6 @@ from trialgraph.ontology.reference import ReferenceData
 from trialgraph.ontology.resolve import country_code, sponsor_key
 from trialgraph.ontology.sites import facility_name, placeholder
 from trialgraph.ontology.sites import site_key as make_site_key
-
-from trialgraph.errors import GraphError, GraphUnavailableError
 from trialgraph.records import Age, Trial, TrialDate
 
 log = logging.getLogger(__name__)

@@ -15,6 +15,7 @@ from trialgraph.errors import LoaderError
 from trialgraph.loaders import text as tx
 from trialgraph.loaders.base import build_trial, require, warn
 from trialgraph.records import (
+    PARTIAL_DATE,
     Arm,
     Design,
     Eligibility,
@@ -22,7 +23,6 @@ from trialgraph.records import (
     Identifier,
     Intervention,
     Reference,
-    PARTIAL_DATE,
     RelatedTrial,
     Site,
     Sponsor,

@@ -233,7 +233,7 @@ def _arms(lines: Sequence[str], known: Sequence[str]) -> tuple[Arm, ...]:
 
 #: How a time frame opens ("Up to 1 year", "Baseline", "Cycle 1 (21 Days)", "6 weeks", "From ...").
 _TIME_START = re.compile(
-    r"(?:\d+(?:[.,]\d+)?\s*(?:-|to|and|or)?\s*(?:\d+\s*)?(?:second|minute|hour|day|week|month|year|cycle|dose)s?\b|(?:up to|from|at|after|before|during|within|through|throughout|until|over|every|each|end of|baseline|"
+    r"(?:\d+(?:[.,]\d+)?\s*(?:-|to|and|or)?\s*(?:\d+\s*)?(?:second|minute|hour|day|week|month|year|cycle|dose)s?\b|(?:up to|from|at|after|before|during|within|through|throughout|until|over|every|each|end of|baseline|"  # noqa: E501
     r"approximately|approx|average|day|week|month|year|hour|minute|cycle|visit|screening|follow|time|date|"
     r"randomi[sz]ation|enrol|pre|post|periop|treatment|study|one|two|three|six|twelve)\b)", re.I)
 #: Words a time frame holds anywhere.

@@ -146,7 +146,7 @@ def read_structure(text: str, mentions: Sequence[Mention], groups: _Groups, join
             for b in m.drugs:
                 if a != b:
                     joined.add(frozenset((a, b)))
-    kinds = [_gap_kind(text[a.end:b.start]) for a, b in zip(ms, ms[1:])]
+    kinds = [_gap_kind(text[a.end:b.start]) for a, b in zip(ms, ms[1:], strict=False)]
     for k, link in enumerate(kinds):
         if link == "join":
             for a in ms[k].drugs:

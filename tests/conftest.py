@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from trialgraph.graph import rdf
 from trialgraph.graph.gateway import FalkorGateway, Gateway, Neo4jGateway
 from trialgraph.graph.localserver import HOST, LocalServer, free_port
-
 from trialgraph.settings import Neo4jSettings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/support.py: helpers shared by modules

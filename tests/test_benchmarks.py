@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+
 from trialgraph.graph.gateway import FalkorGateway
 from trialgraph.graph.localserver import HOST, LocalServer
 from trialgraph.graph.writer import GraphWriter

@@ -19,9 +19,9 @@ import pytest
 from rdflib import RDF, Graph
 
 from trialgraph.graph import rdf
-from trialgraph.ontology.reference import reference_data
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.validate import validate_graph
+from trialgraph.ontology.reference import reference_data
 from trialgraph.pipeline import LoadReport, load, read_trials
 from trialgraph.queries import library as lib
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from trialgraph.errors import LoaderError
-from trialgraph.loaders import load_text, load_file
+from trialgraph.loaders import load_file, load_text
 
 pytestmark = pytest.mark.unit
 CTGOV = Path(__file__).resolve().parent / "fixtures" / "ctgov"

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from trialgraph.loaders import base, registry
-from trialgraph.loaders.base import decode, load_text
 
 from trialgraph.errors import LoaderError
+from trialgraph.loaders import base, registry
+from trialgraph.loaders.base import decode, load_text
 from trialgraph.records import Trial
 
 pytestmark = pytest.mark.unit

@@ -17,12 +17,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import _cli, _kill_when_journaled, _many_trials, fingerprint
+
 from trialgraph.errors import TrialgraphError
 from trialgraph.graph import neo4jimport
 from trialgraph.graph.gateway import Gateway, Neo4jGateway
 from trialgraph.queries import library as lib
-
-from support import _cli, _kill_when_journaled, _many_trials, fingerprint
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[1]

@@ -23,10 +23,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from trialgraph.graph import guide, style
 from trialgraph.graph.localserver import free_port
 from trialgraph.queries import library
-
 from trialgraph.settings import Neo4jSettings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+from trialgraph.cli import main
 from trialgraph.graph import catalog, neo4jimport, schema
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.rdf import rows_from_graph
 from trialgraph.ontology.reference import reference_data
-
-from trialgraph.cli import main
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parent.parent

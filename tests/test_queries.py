@@ -25,13 +25,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from trialgraph.graph.gateway import Gateway
-from trialgraph.ontology.reference import reference_data
-from trialgraph.queries import library as lib
 
 import trialgraph
 from trialgraph.cli import main
 from trialgraph.errors import QueryError
+from trialgraph.graph.gateway import Gateway
+from trialgraph.ontology.reference import reference_data
+from trialgraph.queries import library as lib
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[1]

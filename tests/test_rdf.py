@@ -12,17 +12,15 @@ from click.testing import CliRunner
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import DCTERMS
-from trialgraph.graph import rdf
-from trialgraph.graph.gateway import Gateway
-from trialgraph.graph.nx import to_networkx, write_graphml
-from trialgraph.graph import validate
-from trialgraph.graph.validate import ontology, validate_graph
-from trialgraph.ontology.reference import reference_data
-from trialgraph.queries import library as lib
 
 from trialgraph.cli import main
+from trialgraph.graph import rdf, validate
+from trialgraph.graph.gateway import Gateway
+from trialgraph.graph.nx import to_networkx, write_graphml
+from trialgraph.graph.validate import ontology, validate_graph
+from trialgraph.ontology.reference import reference_data
 from trialgraph.pipeline import LoadReport, trial_rows
-
+from trialgraph.queries import library as lib
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "trialgraph" / "samples" / "seeds"

@@ -16,16 +16,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from support import _cli, _journal_lines, _kill_when_journaled, _many_trials, fingerprint
+
+from trialgraph.cli import main
 from trialgraph.graph.gateway import FalkorGateway
 from trialgraph.graph.localserver import HOST, LocalServer
 from trialgraph.graph.writer import GraphWriter
 from trialgraph.ontology.reference import reference_data
 from trialgraph.ontology.resolve import default_resolver
-
-from trialgraph.cli import main
 from trialgraph.pipeline import LoadReport, load, read_trials, resolved
-
-from support import _cli, _journal_lines, _kill_when_journaled, _many_trials, fingerprint
 
 pytestmark = pytest.mark.integration
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
+
+from trialgraph import synth
 from trialgraph.loaders.base import load_text
 from trialgraph.ontology.normalize import normalize
 from trialgraph.ontology.reference import reference_data
 from trialgraph.ontology.resolve import default_resolver
-
-from trialgraph import synth
 
 pytestmark = pytest.mark.unit
 N = 20_000

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
+from trialgraph.cli import main
+from trialgraph.errors import TrialgraphError
 from trialgraph.graph import catalog, guide, style, viz
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.schema import NODES
 from trialgraph.queries import library
-
-from trialgraph.cli import main
-from trialgraph.errors import TrialgraphError
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOT = Path(__file__).resolve().parent / "browser" / "shot.mjs"
