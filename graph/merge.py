@@ -145,7 +145,7 @@ def merge(previous: Stored | dict[str, Any] | None, row: dict[str, Any]) -> Merg
 
     if isinstance(previous, Stored):
         old_props, old_structure = previous.props, previous.structure
-        old_lists = {k: [] for keys in PARTS.values() for k in keys}
+        old_lists: dict[str, list[Any]] = {k: [] for keys in PARTS.values() for k in keys}
         old_replace = dict.fromkeys(COMPONENTS, False)
     else:  # a row merged earlier in this batch
         old_props, old_structure = previous["props"], summary(previous)

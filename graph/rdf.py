@@ -607,7 +607,7 @@ class Distinct:
     def segments(self, triples_: Iterable[Triple]) -> Iterator[tuple[int | None, str, int]]:
         """(run key or None, text, lines): a trial's own lines, already distinct (key None), and
         the runs about shared nodes, for ``keep`` to filter (here or in another process)."""
-        subject, run, own = "", [], []
+        subject, run, own = "", list[str](), list[str]()
         for s, p, o in triples_:
             line = nt_line(s, p, o)
             owner = _owner(s)

@@ -157,8 +157,11 @@ def render(g: Subgraph, title: str, *, layout: str = "hierarchical") -> str:
         for (a, t, b), props in sorted(g.relationships.items())
     ]
     vg = VisualizationGraph(nodes=nodes, relationships=rels)
-    vg.set_legend(nodes={label: style.node_style(label).color for label in g.counts()})
+    legend: dict[Any, Any] = {label: style.node_style(label).color for label in g.counts()}
+    vg.set_legend(nodes=legend)
     page = vg.render(layout=layout, height="100vh", theme="light", max_allowed_nodes=20_000).data
+    if not isinstance(page, str):
+        raise TrialgraphError("neo4j-viz returned no page")
     summary = ", ".join(f"{n} {label}" for label, n in g.counts().items())
     banner = (
         f'<div id="trialgraph-summary" data-nodes="{len(nodes)}" data-relationships="{len(rels)}" '

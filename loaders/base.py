@@ -108,7 +108,7 @@ def _named(e: ValidationError, file: str) -> LoaderError:
 def build_trial(file: str, **fields: object) -> Trial:
     """Validate fields into a Trial; a validation failure names the file and the field."""
     try:
-        return Trial(**fields)  # type: ignore[arg-type]
+        return Trial(**fields)
     except ValidationError as e:
         raise _named(e, file) from e
 
@@ -214,7 +214,7 @@ def _ndjson_lines(path: Path) -> Iterator[tuple[str, Callable[[], str]]]:
             if len(raw) > MAX_FILE_BYTES:
                 yield name, _fail(LoaderError(name, None, f"line is {len(raw)} bytes, larger than {MAX_FILE_BYTES}"))
                 continue
-            yield name, (lambda raw=raw, name=name: decode(raw, name))
+            yield name, (lambda raw=raw, name=name: decode(raw, name))  # type: ignore[misc]  # defaults bind the loop values
 
 
 def _fail(error: LoaderError) -> Callable[[], str]:

@@ -109,7 +109,7 @@ def elements(path: Path, prefix: str) -> Iterator[tuple[str, Callable[[], str]]]
                     return
                 where = label.format(k)
                 text = _dumps(item)
-                yield f"{path}#{where}", (lambda text=text: text)
+                yield f"{path}#{where}", (lambda text=text: text)  # type: ignore[misc]  # the default binds the loop value
                 k += 1
     except OSError as e:
         raise LoaderError(str(path), None, f"cannot read file: {e.strerror or e}") from e

@@ -65,7 +65,7 @@ def _block(el: ET.Element, path: str) -> str | None:
     found = el.find(path)
     if found is None or not (found.text or "").strip():
         return None
-    lines = [ln.strip() for ln in found.text.strip().splitlines()]
+    lines = [ln.strip() for ln in (found.text or "").strip().splitlines()]
     return tx.join_text(lines)
 
 
@@ -73,7 +73,7 @@ def _date(el: ET.Element, path: str, file: str) -> TrialDate | None:
     found = el.find(path)
     if found is None or not (found.text or "").strip():
         return None
-    raw = found.text.strip()
+    raw = (found.text or "").strip()
     for fmt, out in (("%B %d, %Y", "%Y-%m-%d"), ("%B %Y", "%Y-%m"), ("%Y-%m-%d", "%Y-%m-%d"), ("%Y-%m", "%Y-%m")):
         try:
             iso = datetime.strptime(raw, fmt).strftime(out)

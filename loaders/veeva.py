@@ -109,7 +109,7 @@ def _parse(text: str, file: str) -> Trial:
         identifiers=identifiers,
         overall_status=tx.enum_value(status) if status else None,
         phases=phases,
-        study_type=tx.enum_value(one("Study type")) if one("Study type") else None,
+        study_type=tx.enum_value(v) if (v := one("Study type")) else None,
         enrollment=_enrollment(one("Enrollment")),
         brief_summary=tx.join_text(sec.raw("About")),
         detailed_description=tx.join_text(sec.raw("Full description")),

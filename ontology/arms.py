@@ -290,7 +290,7 @@ def split_regimen(name: str, resolver: Resolver) -> tuple[tuple[str, ...], dict[
     words = [w for w in re.findall(r"[^\W_]+", rest.casefold()) if not _NUMBER.match(w)]
     if any(w not in _RESIDUE_OK for w in words):
         return None
-    groups, joined = _Groups(), set()
+    groups, joined = _Groups(), set[frozenset[str]]()
     read_structure(name, mentions, groups, joined)
     drugs = tuple(dict.fromkeys(d for m in sorted(mentions, key=lambda m: m.start) for d in m.drugs))
     return drugs, dict(groups.of)
@@ -341,7 +341,7 @@ def arm_option_groups(
     names of those drugs as the trial writes them (other names). Returns intervention name ->
     option group for the interventions not given to every participant: 'N' for a group of
     alternatives (one of its interventions is given), 'optional-N' for an optional one."""
-    groups, joined = _Groups(), set()
+    groups, joined = _Groups(), set[frozenset[str]]()
     extra = {**names, **{n: d for n, d in interventions.items() if len(d) == 1}}
     arm_drugs = {d for ds in interventions.values() for d in ds}
     classes: list[tuple[str, str]] = []

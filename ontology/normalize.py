@@ -75,7 +75,7 @@ class ResolvedTrial:
 def normalize(trial: Trial, resolver: Resolver) -> ResolvedTrial:
     findings: list[Finding] = []
     interventions: dict[str, InterventionResolution] = {}
-    intervention_groups: dict[str, dict[str, int]] = {}
+    intervention_groups: dict[str, dict[str, str]] = {}
     for iv in trial.interventions:
         res = resolver.intervention(iv.name, iv.other_names)
         if res.unresolved and (split := split_regimen(iv.name, resolver)) is not None:
@@ -100,7 +100,7 @@ def normalize(trial: Trial, resolver: Resolver) -> ResolvedTrial:
         given = {n: tuple(rt.drug_ids(n, types[n])) for n in arm.interventions if n in interventions}
         if sum(len(d) for d in given.values()) < 2:
             continue
-        names = {o: d for n, d in given.items() if len(d) == 1 for o in others[n]}
+        names: dict[str, tuple[str, ...]] = {o: d for n, d in given.items() if len(d) == 1 for o in others[n]}
         groups = arm_option_groups((arm.label, arm.description or ""), given, names, resolver)
         if groups:
             rt.arm_groups[arm.label] = groups

@@ -76,7 +76,7 @@ _PLACEHOLDER = re.compile(r"^\s*(?:" + "|".join(f"(?:{p})" for _, p, _ in PLACEH
 def placeholder(facility: str | None) -> bool:
     """True when a facility name is a sponsor's placeholder for a site, not a place:
     'Local Institution', 'Research Site', 'GSK Investigational Site', 'Site #143' (PLACEHOLDERS)."""
-    return bool(facility) and bool(_PLACEHOLDER.match(facility))
+    return bool(facility and _PLACEHOLDER.match(facility))
 
 
 _BRACKETS = re.compile(r"\s*[(\[]([^)\]]*)[)\]]")

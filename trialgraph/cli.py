@@ -469,7 +469,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, limit: int | None, expla
     q = get(name)
     with _LazyGraph() as graph:
         # names are checked against the reference data and the graph: an unknown one is an error
-        cypher_params = resolve_params(q, _parse_params(params), graph=graph)
+        cypher_params = resolve_params(q, _parse_params(params), graph=graph)  # type: ignore[arg-type]  # reads as a Gateway
         if explain:
             click.echo(q.cypher.rstrip())
             click.echo("\n// parameters, resolved:")
@@ -553,6 +553,7 @@ def viz(name: str | None, params: tuple[str, ...], nct_id: str | None, output: P
             draw_sites = True if sites is None else sites
             g, title = gviz.for_trial(gw, nct, sites=draw_sites), nct
         else:
+            assert name  # checked above: a NAME or --trial, not both
             draw_sites = bool(sites)
             g = gviz.for_query(gw, name, _parse_params(params), limit=limit, sites=draw_sites)
             title = " ".join([name, *params])

@@ -86,7 +86,7 @@ class Index:
             marks = ",".join("?" * len(part))
             for doc, sha, trials in self.db.execute(f"SELECT doc, sha, trials FROM docs WHERE doc IN ({marks})", list(part)):
                 if part.get(doc) == sha and trials:
-                    out[doc] = [tuple(t.split("=", 1)) for t in trials.split("\n")]  # type: ignore[misc]
+                    out[doc] = [tuple(t.split("=", 1)) for t in trials.split("\n")]
         return out
 
     def record(self, document: str, sha: str, trials: list[tuple[str, str]]) -> None:

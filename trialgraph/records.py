@@ -7,7 +7,7 @@ Values keep ClinicalTrials.gov's own vocabulary (``PHASE2``, ``RECRUITING``,
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -278,7 +278,7 @@ def _checked(value: object, enum: str, where: str, dropped: list[tuple[str, obje
         return tuple(dict.fromkeys(kept))
     if value is None:
         return None
-    v2 = aliases.get(value, value)  # type: ignore[arg-type]
+    v2 = aliases.get(value, value)  # type: ignore[call-overload]
     if v2 in allowed:
         return v2
     dropped.append((where, value, enum))
@@ -290,7 +290,7 @@ def drop_invalid_values(trial: Trial) -> tuple[Trial, list[tuple[str, object, st
     values outside its enumerations removed. Returns the trial and what was dropped
     ``(field path, value, enumeration)``."""
     dropped: list[tuple[str, object, str]] = []
-    updates: dict[str, object] = {}
+    updates: dict[str, Any] = {}
     for field, sub, enum in _ENUM_FIELDS:
         value = updates.get(field, getattr(trial, field))
         if sub is None:

@@ -77,7 +77,8 @@ class _Pool:
     """n items drawn with Zipf weights (rank k has weight 1/k**s), made on first use."""
 
     def __init__(self, rng: random.Random, n: int, s: float, make: Any) -> None:
-        self.rng, self.make, self.items = rng, make, {}
+        self.rng, self.make = rng, make
+        self.items: dict[int, Any] = {}
         self.cum = list(itertools.accumulate(1 / (k + 1) ** s for k in range(max(n, 1))))
 
     def draw(self) -> Any:
