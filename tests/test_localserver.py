@@ -46,12 +46,12 @@ def test_a_graph_with_its_constraints_survives_a_crash_and_a_restart(tmp_path: P
     import os
     import signal
 
+    from support import fingerprint
+
     from trialgraph.graph import catalog
     from trialgraph.graph.gateway import FalkorGateway
     from trialgraph.graph.localserver import HOST
     from trialgraph.pipeline import load
-
-    from support import fingerprint
 
     root = Path(__file__).resolve().parents[1]
     server = LocalServer(tmp_path / "home", free_port())
