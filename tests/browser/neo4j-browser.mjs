@@ -58,7 +58,7 @@ try {
   await type(":clear");  // an empty stream
   await page.click('[data-testid="editor-Run"]');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="frame"]').length === 0, null,
-                             { timeout: 30000 });
+                             { timeout: 90000 });
 
   const styleFrame = await run(`:style ${plan.style}`);
   result.style = await styleFrame.innerText();
