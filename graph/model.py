@@ -73,7 +73,9 @@ class Node:
     props_from: str = "props"
     fixed: tuple[tuple[str, Any], ...] = ()
     owner: str | None = None  # scope "trial": the relationship type from Trial that owns it
-    component: str | None = None  # scope "trial": the merge component it is replaced with
+    # the merge component (graph/merge.py) a trial's instances come with: scope "trial", replaced
+    # with it; scope "shared", the component whose rows name them (never deleted: other trials may)
+    component: str | None = None
 
     @property
     def properties(self) -> tuple[str, ...]:
@@ -156,7 +158,7 @@ NODES: dict[str, Node] = {
                     Prop("xrefs", "string[]"), Prop("sources", "string[]"), Prop("resolved", "boolean"), "variant"),
              # reference drugs come from write-drugs; a trial adds the drugs the reference data does not know
              ("schema:Drug", "tg:Drug"), "shared", row="unresolved_drugs", props_from="item",
-             fixed=(("resolved", False),)),
+             fixed=(("resolved", False),), component="arms"),
         Node("Target", "symbol",
              _props("symbol", "name", Prop("aliases", "string[]"), "ncbi_gene", "uniprot", "hgnc_id",
                     Prop("sources", "string[]")),
@@ -212,8 +214,7 @@ def row_lists(component: str) -> tuple[str, ...]:
     its interventions)."""
     lists = [n.row for n in owned_by(component) if n.row]
     lists += [r.row for r in RELATIONSHIPS.values() if r.component == component and r.row and "." not in r.row]
-    if component == "arms":
-        lists.append(NODES["Drug"].row or "")
+    lists += [n.row for n in NODES.values() if n.scope == "shared" and n.component == component and n.row]
     return tuple(dict.fromkeys(x for x in lists if x))
 
 
@@ -270,7 +271,7 @@ def node_rows(node: Node, row: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     assert node.row is not None
     for _, item in _items(row, node.row):
-        props = dict(item[node.props_from]) if node.props_from != "item" else {**item, **dict(node.fixed)}
+        props = dict(item.get(node.props_from) or {}) if node.props_from != "item" else {**item, **dict(node.fixed)}
         props = {k: v for k, v in props.items() if v is not None}
         out.append({"key": item[node.key], "owner": row["nct_id"], "props": props})
     return out
