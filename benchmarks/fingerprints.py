@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,8 @@ def main() -> None:
     ap.add_argument("--synth", type=int, default=20_000)
     ap.add_argument("--engines", nargs="+", default=["falkordb", "neo4j"])
     ap.add_argument("--compare", type=Path, nargs=2)
+    ap.add_argument("--only", nargs="+", help="only these input sets (seeds fixtures fixtures-twice ... synth-N)")
+    ap.add_argument("--work", type=Path, help="a folder to keep the synthetic registry in between runs")
     args = ap.parse_args()
     if args.compare:
         a, b = (json.loads(p.read_text()) for p in args.compare)
@@ -81,11 +84,18 @@ def main() -> None:
                 same &= ok
                 print(f"{engine:9s} {name:22s} {'identical' if ok else 'DIFFERENT'}  load {x['load_s']} s -> "
                       f"{y['load_s'] if y else '-'} s")
+        for engine in b:
+            for name in set(b[engine]) - set(a.get(engine, {})):
+                print(f"{engine:9s} {name:22s} only in {args.compare[1]}")
         sys.exit(0 if same else 1)
-    work = Path(tempfile.mkdtemp(prefix="tg-fp-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix="tg-fp-"))
+    work.mkdir(parents=True, exist_ok=True)
     sets = datasets(work, args.synth)
+    if args.only:
+        sets = {k: v for k, v in sets.items() if k in args.only}
     out: dict[str, dict] = {}
     if "falkordb" in args.engines:
+        shutil.rmtree(work / "falkor", ignore_errors=True)
         srv = LocalServer(work / "falkor", free_port())
         srv.start()
         try:
@@ -96,6 +106,7 @@ def main() -> None:
         finally:
             srv.stop()
     if "neo4j" in args.engines:
+        shutil.rmtree(work / "neo4j", ignore_errors=True)
         n4j = Neo4jServer(work / "neo4j", free_port(), free_port(), heap="1g", pagecache="256m")
         n4j.start()
         try:

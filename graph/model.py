@@ -240,19 +240,22 @@ class PropertyTypeError(ValueError):
 def check_props(label: str, props: dict[str, Any], where: str) -> None:
     """Every value of ``props`` has its declared kind (lists: of strings); raises PropertyTypeError
     naming the trial, label and property otherwise."""
-    node = NODES[label]
+    kinds = _KIND_OF[label]
     for name, value in props.items():
-        if value is None:
+        kind = kinds.get(name)
+        if kind is None:
+            raise PropertyTypeError(f"{where}: property {name!r} is not declared for {label} in graph/model.py")
+        t = type(value)
+        if t is str and (kind == "string" or kind == "date") or value is None:  # most values: checked first
             continue
-        try:
-            kind = node.prop(name).kind
-        except StopIteration:
-            raise PropertyTypeError(f"{where}: property {name!r} is not declared for {label} in graph/model.py") from None
-        ok = isinstance(value, KINDS[kind]) and not (kind in ("long", "double") and isinstance(value, bool))
+        ok = isinstance(value, KINDS[kind]) and not (kind in ("long", "double") and t is bool)
         if ok and kind == "string[]":
-            ok = all(isinstance(v, str) for v in value)
+            ok = all(type(v) is str for v in value)
         if not ok:
-            raise PropertyTypeError(f"{where}: {label}.{name} must be {kind}, got {type(value).__name__}: {value!r:.60}")
+            raise PropertyTypeError(f"{where}: {label}.{name} must be {kind}, got {t.__name__}: {value!r:.60}")
+
+
+_KIND_OF = {label: {p.name: p.kind for p in n.props} for label, n in NODES.items()}
 
 
 def _items(row: dict[str, Any], path: str) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any]]]:
@@ -270,9 +273,11 @@ def node_rows(node: Node, row: dict[str, Any]) -> list[dict[str, Any]]:
     """``{key, owner, props}`` for each instance of ``node`` in a trial row."""
     out = []
     assert node.row is not None
+    whole = node.props_from == "item"
     for _, item in _items(row, node.row):
-        props = dict(item.get(node.props_from) or {}) if node.props_from != "item" else {**item, **dict(node.fixed)}
-        props = {k: v for k, v in props.items() if v is not None}
+        props = {**item, **dict(node.fixed)} if whole else (item.get(node.props_from) or {})
+        if None in props.values():
+            props = {k: v for k, v in props.items() if v is not None}
         out.append({"key": item[node.key], "owner": row["nct_id"], "props": props})
     return out
 
@@ -290,3 +295,10 @@ def rel_rows(rel: Rel, row: dict[str, Any]) -> list[dict[str, Any]]:
 
 TRIAL_NODES = tuple(n for n in NODES.values() if n.row)  # written from trial rows, in this order
 TRIAL_RELS = tuple(r for r in RELATIONSHIPS.values() if r.row)
+
+
+def trial_entities(row: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Every entity and relationship of a trial row, by label / type (TRIAL_NODES, TRIAL_RELS)."""
+    out = {n.label: node_rows(n, row) for n in TRIAL_NODES}
+    out.update((r.type, rel_rows(r, row)) for r in TRIAL_RELS)
+    return out

@@ -486,12 +486,12 @@ def _conditions(data: ReferenceData) -> list[tuple[str, dict[str, Any]]]:
 
 
 def trial_pages(gateway: Gateway, page: int = 500) -> Iterator[dict[str, Any]]:
-    """Every trial row of the graph, in NCT id order, read a page at a time (as the writer built
-    it: without the writer's ``row_digests``)."""
+    """Every trial row of the graph, in NCT id order, read a page at a time and streamed
+    (Gateway.stream), as the writer built it: without the writer's ``row_digests``."""
     ids = sorted(r["nct_id"] for r in gateway.read(catalog.statement("export-trial-ids")))
     stmt = catalog.statement("export-trials")
     for k in range(0, len(ids), page):
-        for row in gateway.read(stmt, {"ids": ids[k:k + page]}):
+        for row in gateway.stream(stmt, {"ids": ids[k:k + page]}):  # rows as the server sends them
             row["props"].pop("row_digests", None)  # the writer's reload bookkeeping, not data to export
             yield row
 

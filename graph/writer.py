@@ -502,29 +502,32 @@ class GraphWriter(RowBuilder):
         for batch in batched(items, self.batch_size):
             rows, stored = self.merged_rows([row for _, row in batch], report)
             failed_before = len(report.failed)
-            good = []
+            good, entities = [], {}
             for row in rows:
                 try:
-                    check_row(row)
+                    entities[row["nct_id"]] = ent = model.trial_entities(row)
+                    check_row(row, ent)
                     good.append(row)
                 except model.PropertyTypeError as e:
                     report.failed.append((row["nct_id"], str(e)))
             if good:
-                self._write(good, stored, report)
+                self._write(good, stored, report, entities)
             if on_commit:
                 on_commit(batch, {nct for nct, _ in report.failed[failed_before:]})
         return report
 
-    def write_rows(self, rows: list[dict[str, Any]], stored: set[str]) -> None:
+    def write_rows(self, rows: list[dict[str, Any]], stored: set[str],
+                   entities: dict[str, dict[str, list[dict[str, Any]]]] | None = None) -> None:
         """One transaction: the statements of merged rows (``stored``: the ids of the trials the
         graph already holds)."""
         with self.gateway.transaction() as tx:
-            for name, params in batch_statements(rows, stored):
+            for name, params in batch_statements(rows, stored, entities):
                 tx.run(catalog.statement(name), {"rows": params})
 
-    def _write(self, rows: list[dict[str, Any]], stored: set[str], report: WriteReport) -> None:
+    def _write(self, rows: list[dict[str, Any]], stored: set[str], report: WriteReport,
+               entities: dict[str, dict[str, list[dict[str, Any]]]] | None = None) -> None:
         try:
-            self.write_rows(rows, stored)
+            self.write_rows(rows, stored, entities)
             report.trials_written += len(rows)
             return
         except GraphUnavailableError:
@@ -549,19 +552,23 @@ class GraphWriter(RowBuilder):
                     self.gateway.write(catalog.statement("unmark-Trial-digests"), {"rows": [row["nct_id"]]})
 
 
-def check_row(row: dict[str, Any]) -> None:
+def check_row(row: dict[str, Any], entities: dict[str, list[dict[str, Any]]] | None = None) -> None:
     """Every value of a merged trial row has the type its model declares (model.check_props)."""
     where = f"trial {row['nct_id']}"
     model.check_props("Trial", row["props"], where)
+    entities = entities if entities is not None else model.trial_entities(row)
     for node in model.TRIAL_NODES:
-        for r in model.node_rows(node, row):
+        for r in entities[node.label]:
             model.check_props(node.label, r["props"], where)
 
 
-def batch_statements(rows: list[dict[str, Any]], stored: set[str]) -> list[tuple[str, list[Any]]]:
+def batch_statements(rows: list[dict[str, Any]], stored: set[str],
+                     entities: dict[str, dict[str, list[dict[str, Any]]]] | None = None) -> list[tuple[str, list[Any]]]:
     """(statement name, its $rows) for a batch of merged rows, in writing order: what replaced
     components remove, the trials, every entity type, every relationship type, the digests.
-    Generated statements (graph/gencypher.py); the model says what goes where."""
+    Generated statements (graph/gencypher.py); the model says what goes where. ``entities``:
+    nct_id -> model.trial_entities(row), when the caller has them already."""
+    ent = entities if entities is not None else {r["nct_id"]: model.trial_entities(r) for r in rows}
     new = [r for r in rows if r["nct_id"] not in stored]
     old = [r for r in rows if r["nct_id"] in stored]
     out: list[tuple[str, list[Any]]] = []
@@ -579,13 +586,14 @@ def batch_statements(rows: list[dict[str, Any]], stored: set[str]) -> list[tuple
                 add(f"replace-{rel.type}", ids)
     add("write-Trial", [{"key": r["nct_id"], "props": {k: v for k, v in r["props"].items() if k != "row_digests"}}
                         for r in rows])
-    for entity, rows_of in ([(n, model.node_rows) for n in model.TRIAL_NODES]
-                            + [(t, model.rel_rows) for t in model.TRIAL_RELS]):
-        name = f"write-{entity.label if isinstance(entity, model.Node) else entity.type}"
+    entity_types: list[model.Node | model.Rel] = [*model.TRIAL_NODES, *model.TRIAL_RELS]
+    for entity in entity_types:
+        kind = entity.label if isinstance(entity, model.Node) else entity.type
+        name = f"write-{kind}"
         if has_new_variant(entity):
-            add(name + ".new", [x for r in new for x in rows_of(entity, r)])  # type: ignore[arg-type]
-            add(name, [x for r in old for x in rows_of(entity, r)])  # type: ignore[arg-type]
+            add(name + ".new", [x for r in new for x in ent[r["nct_id"]][kind]])
+            add(name, [x for r in old for x in ent[r["nct_id"]][kind]])
         else:
-            add(name, [x for r in rows for x in rows_of(entity, r)])  # type: ignore[arg-type]
+            add(name, [x for r in rows for x in ent[r["nct_id"]][kind]])
     add("write-Trial-digests", [{"key": r["nct_id"], "row_digests": r["props"].get("row_digests")} for r in rows])
     return out

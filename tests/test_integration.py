@@ -257,3 +257,29 @@ def test_a_shared_node_does_not_depend_on_load_order(graph: Gateway) -> None:
     assert seen[0] == seen[1] and len(seen[0]) == 1
     site = seen[0][0]["p"]
     assert site["state"] == "Minnesota" and "zip" not in site  # b's spelling is the more complete one
+
+
+def test_a_transaction_commits_its_statements_together(graph: Gateway) -> None:
+    create = "UNWIND $ids AS id CREATE (:Trial {nct_id: id})"
+    count = "MATCH (t:Trial) RETURN count(t) AS n"
+    with graph.transaction() as tx:
+        tx.run(create, {"ids": ["NCT00000101", "NCT00000102"]})
+        tx.run("MATCH (t:Trial {nct_id: $id}) SET t.brief_title = $title", {"id": "NCT00000101", "title": "one"})
+    assert graph.read("MATCH (t:Trial) RETURN t.nct_id AS id, t.brief_title AS title ORDER BY id") == [
+        {"id": "NCT00000101", "title": "one"}, {"id": "NCT00000102", "title": None}]
+    # the code inside the block fails: on both engines nothing of the block is in the graph
+    with pytest.raises(RuntimeError):
+        with graph.transaction() as tx:
+            tx.run(create, {"ids": ["NCT00000103"]})
+            raise RuntimeError("the caller gave up")
+    assert graph.read(count) == [{"n": 2}]
+    # the engine refuses a statement: Neo4j rolls the transaction back; the local server, which
+    # has no multi-statement transactions, keeps the statements before it (its capabilities say so)
+    with pytest.raises(GraphError):
+        with graph.transaction() as tx:
+            tx.run(create, {"ids": ["NCT00000104"]})
+            tx.run("MATCH (t:Trial) SET t.x = $m", {"m": {"nested": "map"}})
+    assert graph.read(count) == [{"n": 2 if graph.capabilities.atomic_transactions else 3}]
+    # a streamed read gives the rows a read gives
+    stmt = "MATCH (t:Trial) RETURN t.nct_id AS id ORDER BY id"
+    assert list(graph.stream(stmt)) == graph.read(stmt)
