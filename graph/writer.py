@@ -18,8 +18,9 @@ from typing import Any, TypeVar
 import orjson
 
 from trialgraph.errors import GraphError, GraphUnavailableError
-from trialgraph.graph import catalog, schema
+from trialgraph.graph import catalog, model, schema
 from trialgraph.graph.gateway import Gateway
+from trialgraph.graph.gencypher import has_new_variant
 from trialgraph.graph.merge import Disagreement, Stored, merge, rank
 from trialgraph.ontology.normalize import DRUG_LIKE_TYPES, ResolvedTrial, unresolved_drug_name
 from trialgraph.ontology.reference import ReferenceData
@@ -486,30 +487,46 @@ class GraphWriter(RowBuilder):
 
     def write(self, items: Iterable[tuple[str, dict[str, Any]]], report: WriteReport | None = None,
               on_commit: Callable[[list[tuple[str, dict[str, Any]]], set[str]], None] | None = None) -> WriteReport:
-        """Write (document, row) items in batches. Trials the graph does not hold yet go in one
-        statement that creates them (write-new-trials); the others in one that merges and replaces
-        (write-trials). Each statement is atomic, so a trial lands whole or not at all. A statement
-        the graph refuses is retried trial by trial, so one bad trial is reported and the others
-        still land. A rendering the graph already holds unchanged (its row digest is among the
-        trial's ``row_digests``) is counted as unchanged and not written. ``on_commit(batch,
-        failed_nct_ids)`` hears of each batch once the graph has it."""
+        """Write (document, row) items in batches. Each batch is one unit of work
+        (Gateway.transaction): one UNWIND statement per entity and relationship type
+        (graph/cypher/write-*.cypher, generated from graph/model.py), so a trial lands whole or
+        not at all. Trials the graph does not hold yet take the CREATE statements; the others the
+        MERGE ones, after the components their rendering replaces are removed (replace-*.cypher).
+        A trial with a value of the wrong type for the model is refused before anything is
+        written. A batch the graph refuses is retried trial by trial, so one bad trial is
+        reported and the others still land. A rendering the graph already holds unchanged (its
+        row digest is among the trial's ``row_digests``) is counted as unchanged and not written.
+        ``on_commit(batch, failed_nct_ids)`` hears of each batch once the graph has it."""
         report = report or WriteReport()
-        merging, creating = catalog.statement("write-trials"), catalog.statement("write-new-trials")
         for batch in batched(items, self.batch_size):
             rows, stored = self.merged_rows([row for _, row in batch], report)
             failed_before = len(report.failed)
-            new = [r for r in rows if r["nct_id"] not in stored]
-            old = [r for r in rows if r["nct_id"] in stored]
-            for stmt, group in ((creating, new), (merging, old)):
-                if group:
-                    self._write(stmt, group, merging, report)
+            good, entities = [], {}
+            for row in rows:
+                try:
+                    entities[row["nct_id"]] = ent = model.trial_entities(row)
+                    check_row(row, ent)
+                    good.append(row)
+                except model.PropertyTypeError as e:
+                    report.failed.append((row["nct_id"], str(e)))
+            if good:
+                self._write(good, stored, report, entities)
             if on_commit:
                 on_commit(batch, {nct for nct, _ in report.failed[failed_before:]})
         return report
 
-    def _write(self, stmt: str, rows: list[dict[str, Any]], merging: str, report: WriteReport) -> None:
+    def write_rows(self, rows: list[dict[str, Any]], stored: set[str],
+                   entities: dict[str, dict[str, list[dict[str, Any]]]] | None = None) -> None:
+        """One transaction: the statements of merged rows (``stored``: the ids of the trials the
+        graph already holds)."""
+        with self.gateway.transaction() as tx:
+            for name, params in batch_statements(rows, stored, entities):
+                tx.run(catalog.statement(name), {"rows": params})
+
+    def _write(self, rows: list[dict[str, Any]], stored: set[str], report: WriteReport,
+               entities: dict[str, dict[str, list[dict[str, Any]]]] | None = None) -> None:
         try:
-            self.gateway.write(stmt, {"trials": rows})
+            self.write_rows(rows, stored, entities)
             report.trials_written += len(rows)
             return
         except GraphUnavailableError:
@@ -518,14 +535,64 @@ class GraphWriter(RowBuilder):
             if len(rows) > 1:
                 log.warning("a batch of %d trials failed (%s); writing them one by one", len(rows), e)
             error = e
-        if len(rows) == 1:
-            report.failed.append((rows[0]["nct_id"], str(error)))
-            return
-        for row in rows:  # isolate the bad trial; the others still land whole
+        # Isolate the bad trial; the others still land whole. Each is merged (not created): on the
+        # local server, which has no rollback, part of the failed batch may be in the graph already.
+        for row in rows:
             try:
-                self.gateway.write(merging, {"trials": [row]})
+                if len(rows) == 1 and row["nct_id"] in stored:
+                    raise error
+                self.write_rows([row], {row["nct_id"]})
                 report.trials_written += 1
             except GraphUnavailableError:
                 raise
             except GraphError as e2:
                 report.failed.append((row["nct_id"], str(e2)))
+                if not self.gateway.capabilities.atomic_transactions:  # part of it may be there: not whole
+                    self.gateway.write(catalog.statement("unmark-Trial-digests"), {"rows": [row["nct_id"]]})
+
+
+def check_row(row: dict[str, Any], entities: dict[str, list[dict[str, Any]]] | None = None) -> None:
+    """Every value of a merged trial row has the type its model declares (model.check_props)."""
+    where = f"trial {row['nct_id']}"
+    model.check_props("Trial", row["props"], where)
+    entities = entities if entities is not None else model.trial_entities(row)
+    for node in model.TRIAL_NODES:
+        for r in entities[node.label]:
+            model.check_props(node.label, r["props"], where)
+
+
+def batch_statements(rows: list[dict[str, Any]], stored: set[str],
+                     entities: dict[str, dict[str, list[dict[str, Any]]]] | None = None) -> list[tuple[str, list[Any]]]:
+    """(statement name, its $rows) for a batch of merged rows, in writing order: what replaced
+    components remove, the trials, every entity type, every relationship type, the digests.
+    Generated statements (graph/gencypher.py); the model says what goes where. ``entities``:
+    nct_id -> model.trial_entities(row), when the caller has them already."""
+    ent = entities if entities is not None else {r["nct_id"]: model.trial_entities(r) for r in rows}
+    new = [r for r in rows if r["nct_id"] not in stored]
+    old = [r for r in rows if r["nct_id"] in stored]
+    out: list[tuple[str, list[Any]]] = []
+
+    def add(name: str, params: list[Any]) -> None:
+        if params:
+            out.append((name, params))
+
+    for component in model.COMPONENTS:
+        ids = [r["nct_id"] for r in old if r.get("replace", {}).get(component)]
+        for node in model.owned_by(component):
+            add(f"replace-{node.label}", ids)
+        for rel in model.TRIAL_RELS:
+            if rel.component == component:
+                add(f"replace-{rel.type}", ids)
+    add("write-Trial", [{"key": r["nct_id"], "props": {k: v for k, v in r["props"].items() if k != "row_digests"}}
+                        for r in rows])
+    entity_types: list[model.Node | model.Rel] = [*model.TRIAL_NODES, *model.TRIAL_RELS]
+    for entity in entity_types:
+        kind = entity.label if isinstance(entity, model.Node) else entity.type
+        name = f"write-{kind}"
+        if has_new_variant(entity):
+            add(name + ".new", [x for r in new for x in ent[r["nct_id"]][kind]])
+            add(name, [x for r in old for x in ent[r["nct_id"]][kind]])
+        else:
+            add(name, [x for r in rows for x in ent[r["nct_id"]][kind]])
+    add("write-Trial-digests", [{"key": r["nct_id"], "row_digests": r["props"].get("row_digests")} for r in rows])
+    return out

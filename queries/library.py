@@ -40,11 +40,11 @@ from typing import Any
 from trialgraph.errors import NotFoundError, QueryError, ResolutionError
 from trialgraph.graph import catalog
 from trialgraph.graph.gateway import Gateway, Rows
+from trialgraph.graph.model import is_unresolved, unresolved_key
 from trialgraph.ontology.resolve import Resolver, condition_key, default_resolver, drug_key, sponsor_key
 from trialgraph.records import NCT_ID
 
 log = logging.getLogger(__name__)
-KINDS = ("target", "condition", "drug", "sponsor", "nct", "entity", "facility", "text", "int", "flag")
 _FLAGS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 _PARAM = re.compile(r"^param:\s*(\w+)\s*\(([^)]*)\)\s*(.*)$")
 _COLUMN = re.compile(r"^column:\s*(\w+)\s*(.*)$")
@@ -89,7 +89,7 @@ def parse_header(name: str, text: str) -> Query:
         if m := _PARAM.match(body):
             attrs = [a.strip() for a in m.group(2).split(",")]
             kind = attrs[0]
-            if kind not in KINDS:
+            if kind not in RESOLVERS:
                 raise QueryError(f"queries/{name}.cypher: parameter {m.group(1)} has unknown kind {kind!r}")
             example = next((a[len("e.g.") :].strip() for a in attrs if a.startswith("e.g.")), None)
             params.append(Param(m.group(1), kind, "optional" not in attrs, example, m.group(3).strip()))
@@ -157,53 +157,63 @@ def resolve_params(query: Query, given: dict[str, Any], resolver: Resolver | Non
 
 
 def _resolve(kind: str, value: str, resolver: Resolver, names: _Names) -> Any:
-    if kind == "target":
-        try:
-            return list(resolver.targets(value))
-        except ResolutionError as e:
-            raise names.unknown(e, value, "target") from None
-    if kind == "condition":
-        try:
-            return list(resolver.conditions(value))
-        except ResolutionError as e:
-            if (found := names.condition(value)) is not None:
-                return [found]
-            raise names.unknown(e, value, "condition") from None
-    if kind == "drug":
-        ids = list(resolver.drugs(value))
-        if ids[0].startswith("unresolved:") and not names.has_drug(ids[0]):
-            raise names.unknown(ResolutionError(f"unknown drug {value!r}: not a drug name, code name or brand in the "
-                                                "reference data, nor a drug the graph's trials name"), value, "drug")
-        return ids
-    if kind == "sponsor":
-        key = sponsor_key(value)
-        if not key:
-            raise ResolutionError(f"{value!r} has no letters or digits")
-        if names.graph is not None and not names.sponsors(key):
-            raise names.unknown(ResolutionError(f"no sponsor in the graph has the words {value!r} in its name"),
-                                value, "sponsor")
-        return key
-    if kind == "nct":
-        nct = value.strip().upper()
-        if not NCT_ID.match(nct):
-            raise ResolutionError(f"not an NCT id (NCT followed by 8 digits): {value!r}")
-        names.require_trial(nct)
-        return nct
-    if kind == "entity":
-        return _entity(value, resolver, names)
-    if kind == "facility":
-        if names.graph is not None and not names.graph.read(catalog.statement("lookup-facility"), {"facility": value}):
-            raise names.unknown(ResolutionError(f"no site in the graph has a facility name containing {value!r}"),
-                                value, "facility")
-        return value
-    if kind == "int":
-        return int(value)
-    if kind == "flag":
-        flag = _FLAGS.get(value.strip().lower())
-        if flag is None:
-            raise ResolutionError(f"not true or false (true/yes/1, false/no/0): {value!r}")
-        return flag
+    return RESOLVERS[kind](value, resolver, names)
+
+
+def _target(value: str, resolver: Resolver, names: _Names) -> Any:
+    try:
+        return list(resolver.targets(value))
+    except ResolutionError as e:
+        raise names.unknown(e, value, "target") from None
+
+
+def _condition(value: str, resolver: Resolver, names: _Names) -> Any:
+    try:
+        return list(resolver.conditions(value))
+    except ResolutionError as e:
+        if (found := names.condition(value)) is not None:
+            return [found]
+        raise names.unknown(e, value, "condition") from None
+
+
+def _drug(value: str, resolver: Resolver, names: _Names) -> Any:
+    ids = list(resolver.drugs(value))
+    if is_unresolved(ids[0]) and not names.has_drug(ids[0]):
+        raise names.unknown(ResolutionError(f"unknown drug {value!r}: not a drug name, code name or brand in the "
+                                            "reference data, nor a drug the graph's trials name"), value, "drug")
+    return ids
+
+
+def _sponsor(value: str, resolver: Resolver, names: _Names) -> Any:
+    key = sponsor_key(value)
+    if not key:
+        raise ResolutionError(f"{value!r} has no letters or digits")
+    if names.graph is not None and not names.sponsors(key):
+        raise names.unknown(ResolutionError(f"no sponsor in the graph has the words {value!r} in its name"),
+                            value, "sponsor")
+    return key
+
+
+def _nct(value: str, resolver: Resolver, names: _Names) -> Any:
+    nct = value.strip().upper()
+    if not NCT_ID.match(nct):
+        raise ResolutionError(f"not an NCT id (NCT followed by 8 digits): {value!r}")
+    names.require_trial(nct)
+    return nct
+
+
+def _facility(value: str, resolver: Resolver, names: _Names) -> Any:
+    if names.graph is not None and not names.graph.read(catalog.statement("lookup-facility"), {"facility": value}):
+        raise names.unknown(ResolutionError(f"no site in the graph has a facility name containing {value!r}"),
+                            value, "facility")
     return value
+
+
+def _flag(value: str, resolver: Resolver, names: _Names) -> Any:
+    flag = _FLAGS.get(value.strip().lower())
+    if flag is None:
+        raise ResolutionError(f"not true or false (true/yes/1, false/no/0): {value!r}")
+    return flag
 
 
 def _entity(value: str, resolver: Resolver, names: _Names) -> dict[str, str | None]:
@@ -217,7 +227,7 @@ def _entity(value: str, resolver: Resolver, names: _Names) -> dict[str, str | No
     if not found["sponsor_id"] or names.graph is None:
         return found  # the reference data knows it (or there is no graph to ask)
     found["sponsor_id"] = None
-    if names.has_drug(drug := f"unresolved:{drug_key(value)}"):
+    if names.has_drug(drug := unresolved_key(drug_key(value))):
         return {**found, "drug_id": drug}
     if (condition := names.condition(value)) is not None:
         return {**found, "condition_id": condition}
@@ -229,6 +239,22 @@ def _entity(value: str, resolver: Resolver, names: _Names) -> dict[str, str | No
         return {**found, "sponsor_id": sponsors[0]["id"]}
     raise names.unknown(ResolutionError(f"{value!r} names nothing in the reference data or the graph: give an NCT id, "
                                         "a drug, target, family, condition or sponsor"), value, "entity")
+
+
+# Parameter kinds: the kind a query header names -> what turns a user's value into the Cypher
+# parameter (a registry: a new kind is one function here).
+RESOLVERS: dict[str, Callable[[str, Resolver, _Names], Any]] = {
+    "target": _target,
+    "condition": _condition,
+    "drug": _drug,
+    "sponsor": _sponsor,
+    "nct": _nct,
+    "entity": lambda value, resolver, names: _entity(value, resolver, names),
+    "facility": _facility,
+    "text": lambda value, resolver, names: value,
+    "int": lambda value, resolver, names: int(value),
+    "flag": _flag,
+}
 
 
 class _Names:
@@ -294,7 +320,17 @@ def _closest(value: str, candidates: Iterable[str], n: int = 3, parts: bool = Fa
 
 def run(gateway: Gateway, name: str, resolver: Resolver | None = None, **params: Any) -> Rows:
     query = get(name)
-    return gateway.read(query.cypher, resolve_params(query, params, resolver, graph=gateway))
+    return check_columns(query, gateway.read(query.cypher, resolve_params(query, params, resolver, graph=gateway)))
+
+
+def check_columns(query: Query, rows: Rows) -> Rows:
+    """Every row's keys are exactly the header's columns, in order, on whichever engine answered
+    (a statement and its header cannot drift apart unnoticed)."""
+    want = [c.name for c in query.columns]
+    for row in rows:
+        if list(row) != want:
+            raise QueryError(f"query {query.name}: the statement returned columns {list(row)}, its header declares {want}")
+    return rows
 
 
 def markdown() -> str:

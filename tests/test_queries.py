@@ -274,3 +274,13 @@ def test_every_library_query_runs_with_its_header_examples(g: Gateway) -> None:
         params = {p.name: p.example for p in query.params if p.example}
         assert q(g, query.name, **params), f"{query.name} {params}: no rows"
     assert len(lib.library()) == 15
+
+
+def test_rows_whose_keys_are_not_the_header_columns_are_an_error() -> None:
+    q = lib.get("landscape")
+    good = {c.name: None for c in q.columns}
+    assert lib.check_columns(q, [good]) == [good]
+    swapped = dict(reversed(list(good.items())))  # same keys, another order: the header's order is the contract
+    for bad in ({**good, "extra": 1}, {k: v for k, v in list(good.items())[1:]}, swapped):
+        with pytest.raises(QueryError, match=r"query landscape: the statement returned columns .* its header declares"):
+            lib.check_columns(q, [good, bad])

@@ -464,7 +464,7 @@ def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
 @click.option("--explain", is_flag=True, help="Print the Cypher and the resolved parameters; run nothing.")
 def query(name: str, params: tuple[str, ...], fmt: str, limit: int | None, explain: bool) -> None:
     """Run a library query by name (see `trialgraph queries`)."""
-    from trialgraph.queries.library import get, resolve_params
+    from trialgraph.queries.library import check_columns, get, resolve_params
 
     q = get(name)
     with _LazyGraph() as graph:
@@ -475,7 +475,7 @@ def query(name: str, params: tuple[str, ...], fmt: str, limit: int | None, expla
             click.echo("\n// parameters, resolved:")
             click.echo(json.dumps(cypher_params, ensure_ascii=False, indent=2))
             return
-        rows = graph.read(q.cypher, cypher_params)
+        rows = check_columns(q, graph.read(q.cypher, cypher_params))
     _print_answer(rows, fmt, limit, [c.name for c in q.columns])
 
 
@@ -776,7 +776,7 @@ def demo() -> None:
     import dataclasses
 
     from trialgraph.pipeline import load as run_load
-    from trialgraph.queries.library import get, resolve_params
+    from trialgraph.queries.library import check_columns, get, resolve_params
 
     s = _settings()
     local = s.engine == "falkordb"  # Neo4j (any, the managed one too) has one database: never emptied here
@@ -792,7 +792,7 @@ def demo() -> None:
             click.echo(f"problem: {p}", err=True)
         question, params = DEMO_QUESTION
         q = get("combination-therapies")
-        rows = gw.read(q.cypher, resolve_params(q, params, graph=gw))
+        rows = check_columns(q, gw.read(q.cypher, resolve_params(q, params, graph=gw)))
         ttl, triples, conforms = export_demo_rdf(gw, s)
     click.echo(f"\n{question}\n(trialgraph query combination-therapies -p target=PD-1 -p condition=HCC)\n")
     click.echo(_render(rows, "table", ["nct_id", "arm", "drugs", "target_drugs", "phases", "status"]))
