@@ -35,6 +35,8 @@ PARTS = {
     "conditions": ("conditions",),
     "sponsors": ("sponsors",),
     "sites": ("sites",),
+    # outcome measures, reported adverse events and cited publications (graph/results.py)
+    "results": ("outcomes", "adverse_events", "publications"),
 }
 COMPONENTS = tuple(PARTS)
 BOOKKEEPING = frozenset({"nct_id", "source_layout", "source_file", "sources", "field_sources", "disagreements"})
@@ -95,6 +97,7 @@ def summary(row: dict[str, Any]) -> dict[str, Any]:
         "conditions": sorted(c["condition_id"] for c in row["conditions"]),
         "sponsors": sorted(f"{s['role']}:{s['sponsor_id']}" for s in row["sponsors"]),
         "sites": len(row["sites"]),
+        "results": sum(len(row.get(k) or []) for k in PARTS["results"]),
     }
 
 

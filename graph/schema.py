@@ -67,6 +67,17 @@ NODES: dict[str, NodeSpec] = {
             ("condition_id", "name", "mesh_id", "mesh_heading", "mondo_id", "synonyms", "resolved", "sources", "variant"),
         ),
         NodeSpec("Sponsor", "sponsor_id", ("sponsor_id", "name", "agency_class", "variant")),
+        # a trial's outcome measure, with its reported results summarized flat (graph/results.py)
+        NodeSpec(
+            "Outcome",
+            "key",
+            ("key", "nct_id", "kind", "ordinal", "measure", "description", "time_frame", "reported", "param_type",
+             "dispersion_type", "unit", "population", "result_groups", "participants", "values", "value_groups",
+             "value_categories", "p_values", "analysis_methods"),
+        ),
+        # an adverse event term, shared by the trials reporting it (key: term and organ system, normalized)
+        NodeSpec("AdverseEvent", "key", ("key", "term", "organ_system", "vocabulary", "variant")),
+        NodeSpec("Publication", "pmid", ("pmid", "citation", "variant")),
         NodeSpec(
             "Site",
             "site_id",
@@ -91,6 +102,16 @@ RELATIONSHIPS: dict[str, RelSpec] = {
         RelSpec("STUDIES", "Trial", "Condition", ("as_written", "qualifiers")),
         RelSpec("SPONSORED_BY", "Trial", "Sponsor", ("role",)),
         RelSpec("HAS_SITE", "Trial", "Site", ("status", "as_written")),
+        RelSpec("HAS_OUTCOME", "Trial", "Outcome"),
+        # one per trial, term and seriousness: participants affected and at risk summed over the
+        # event groups, and per group (groups, group_affected, group_at_risk are parallel lists);
+        # arms: the trial's arms whose label is the title of a group with participants affected
+        RelSpec("REPORTED", "Trial", "AdverseEvent",
+                ("serious", "affected", "at_risk", "groups", "group_affected", "group_at_risk", "arms", "vocabulary",
+                 "assessment")),
+        RelSpec("CITES", "Trial", "Publication", ("type",)),
+        # a drug's indication, from the reference data (issue 18): max_phase 4 is approved
+        RelSpec("INDICATED_FOR", "Drug", "Condition", ("max_phase", "source")),
     )
 }
 

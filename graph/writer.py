@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import orjson
 
 from trialgraph.graph import catalog, schema
+from trialgraph.graph.results import result_rows
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.merge import Disagreement, Stored, merge, rank
 from trialgraph.ontology.normalize import DRUG_LIKE_TYPES, ResolvedTrial, unresolved_drug_name
@@ -31,6 +32,7 @@ from trialgraph.records import Age, Trial, TrialDate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+RESULT_LISTS = ("outcomes", "adverse_events", "publications")  # written by write-results.cypher
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -423,6 +425,10 @@ class RowBuilder:
                     x["props"] = {**x["props"], "variant": variant(x["props"]), key: x[key]}
         for d in row["unresolved_drugs"]:
             d["variant"] = variant({"name": d["name"]})
+        row.update(result_rows(rt.trial))  # outcomes, adverse events, publications (graph/results.py)
+        for kind in ("adverse_events", "publications"):
+            for x in row[kind]:
+                x["props"] = {**x["props"], "variant": variant(x["props"])}
         row["digest"] = row_digest(row)  # computed where the row is built (a worker), for the reload check
         return row
 
@@ -501,12 +507,39 @@ class GraphWriter(RowBuilder):
             failed_before = len(report.failed)
             new = [r for r in rows if r["nct_id"] not in stored]
             old = [r for r in rows if r["nct_id"] in stored]
+            results = {r["nct_id"]: {"nct_id": r["nct_id"], "replace": r["replace"].get("results", True),
+                                     **{k: r.pop(k, []) for k in RESULT_LISTS}} for r in rows}
             for stmt, group in ((creating, new), (merging, old)):
                 if group:
                     self._write(stmt, group, merging, report)
+            self._write_results(results, report, failed_before)
             if on_commit:
                 on_commit(batch, {nct for nct, _ in report.failed[failed_before:]})
         return report
+
+    def _write_results(self, results: dict[str, dict[str, Any]], report: WriteReport, failed_before: int) -> None:
+        """The batch's results (write-results.cypher), once its trials are written: a second
+        statement, so a trial's results land after the trial, trial by trial if the batch fails."""
+        failed = {nct for nct, _ in report.failed[failed_before:]}
+        rows = [r for nct, r in results.items() if nct not in failed]
+        if not rows:
+            return
+        stmt = catalog.statement("write-results")
+        try:
+            self.gateway.write(stmt, {"trials": rows})
+            return
+        except GraphUnavailableError:
+            raise
+        except GraphError as e:
+            if len(rows) > 1:
+                log.warning("the results of a batch of %d trials failed (%s); writing them one by one", len(rows), e)
+        for row in rows:
+            try:
+                self.gateway.write(stmt, {"trials": [row]})
+            except GraphUnavailableError:
+                raise
+            except GraphError as e2:
+                report.failed.append((row["nct_id"], f"results not written: {e2}"))
 
     def _write(self, stmt: str, rows: list[dict[str, Any]], merging: str, report: WriteReport) -> None:
         try:
