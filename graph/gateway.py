@@ -2,14 +2,26 @@
 
 ``Neo4jGateway`` drives Neo4j with the official driver (managed transactions, transient errors
 retried, the database always named). ``FalkorGateway`` drives the bundled local server with
-the official falkordb client over RESP (each query atomic). They differ only in schema DDL.
+the official falkordb client over RESP (each query atomic). They differ in schema DDL and in
+what :class:`Capabilities` says; code and tests ask the gateway instead of guessing the engine.
+
+Units of work: ``with gateway.transaction() as tx: tx.run(stmt, params); ...`` runs several
+statements as one unit. On Neo4j that is one explicit transaction: it commits at the end of the
+block, or rolls back whole if anything in it fails. FalkorDB has no multi-statement
+transactions: its unit is a Redis MULTI/EXEC block, sent at the end of the with block. The
+server runs the statements back to back with no other client in between, and a client that
+dies (or raises) before the end sends nothing. A statement the server refuses inside EXEC does
+not undo the ones before it, so the writer checks every value's type against the model first
+(graph/model.py check_props) and writes the mark that a trial is whole (its row digests) last.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from trialgraph.errors import GraphError, GraphUnavailableError
@@ -20,8 +32,35 @@ log = logging.getLogger(__name__)
 Rows = list[dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """Where the engines differ, stated by the gateway (tests ask it, never accept two answers)."""
+
+    atomic_transactions: bool  # a failing statement rolls back the other statements of its transaction
+    call_in_transactions: bool  # CALL { ... } IN TRANSACTIONS (needs an auto-commit statement)
+    fulltext_ddl: bool  # CREATE FULLTEXT INDEX ... (else a procedure creates full-text indexes)
+
+
+class Transaction:
+    """Several statements as one unit of work (Gateway.transaction)."""
+
+    def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        raise NotImplementedError
+
+
 class Gateway:
     engine: str = ""
+    capabilities = Capabilities(atomic_transactions=False, call_in_transactions=False, fulltext_ddl=False)
+
+    def transaction(self) -> Any:
+        """``with gateway.transaction() as tx: tx.run(...)``: the statements commit together
+        (see the module docstring for what that means on each engine)."""
+        raise NotImplementedError
+
+    def stream(self, cypher: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        """A read's rows one by one (Neo4j streams them from the server; the local server
+        answers a statement whole, so its rows are yielded from the answer)."""
+        yield from self.read(cypher, params)
 
     def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> Rows:
         raise NotImplementedError
@@ -112,6 +151,12 @@ class FalkorGateway(Gateway):
     def plan(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[str]:
         return str(self._graph.explain(cypher, dict(params or {}))).splitlines()
 
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        tx = _FalkorTransaction(self)
+        yield tx  # an exception in the block sends nothing
+        tx.commit()
+
     def check_read_only(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
         pass  # read() runs GRAPH.RO_QUERY, which refuses a writing statement before it runs
 
@@ -163,8 +208,40 @@ class FalkorGateway(Gateway):
             log.debug("closing the local server connection failed", exc_info=True)
 
 
+class _FalkorTransaction(Transaction):
+    """Statements queued, then sent in one MULTI/EXEC block (see the module docstring)."""
+
+    def __init__(self, gw: FalkorGateway) -> None:
+        self.gw = gw
+        self.queued: list[tuple[str, str]] = []
+
+    def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        # the client's own rendering of parameters (the CYPHER header it sends with every query)
+        self.queued.append((cypher, self.gw._graph._build_params_header(dict(params or {})) + cypher))
+
+    def commit(self) -> None:
+        import redis
+
+        if not self.queued:
+            return
+        pipe = self.gw._db.connection.pipeline(transaction=True)
+        for _, query in self.queued:
+            pipe.execute_command("GRAPH.QUERY", self.gw.graph_name, query, "--compact")
+        try:
+            results = pipe.execute(raise_on_error=False)
+        except redis.ConnectionError as e:
+            raise GraphUnavailableError(f"lost the local graph server at {self.gw.host}:{self.gw.port}: {e}") from e
+        except redis.ResponseError as e:
+            raise GraphError(f"the local graph server refused the transaction: {e}") from e
+        for (cypher, _), res in zip(self.queued, results, strict=True):
+            if isinstance(res, Exception):
+                first = cypher.strip().splitlines()[-1] if cypher.strip() else ""
+                raise GraphError(f"the local graph server refused a statement of the transaction ({first}): {res}")
+
+
 class Neo4jGateway(Gateway):
     engine = "neo4j"
+    capabilities = Capabilities(atomic_transactions=True, call_in_transactions=True, fulltext_ddl=True)
 
     def __init__(self, settings: Neo4jSettings) -> None:
         import neo4j
@@ -216,6 +293,48 @@ class Neo4jGateway(Gateway):
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> Rows:
         return self._run(cypher, params, "w")
 
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+
+        session = self._driver.session(database=self.settings.database)
+        try:
+            tx = session.begin_transaction()
+            yield _Neo4jTransaction(tx, self)
+            tx.commit()
+        except (ServiceUnavailable, SessionExpired) as e:
+            raise GraphUnavailableError(f"lost Neo4j at {self.settings.uri}: {e}") from e
+        except Neo4jError as e:
+            raise GraphError(f"Neo4j refused the transaction: {e.code}: {e.message}") from e
+        finally:
+            session.close()  # an open transaction is rolled back
+
+    def stream(self, cypher: str, params: Mapping[str, Any] | None = None) -> Iterator[dict[str, Any]]:
+        import neo4j
+        from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+        try:
+            with self._driver.session(database=self.settings.database, default_access_mode=neo4j.READ_ACCESS) as s:
+                for record in s.run(cypher, dict(params or {})):
+                    yield dict(record)
+        except ServiceUnavailable as e:
+            raise GraphUnavailableError(f"lost Neo4j at {self.settings.uri}: {e}") from e
+        except Neo4jError as e:
+            raise GraphError(f"Neo4j refused the statement: {e.code}: {e.message}") from e
+
+    def run_autocommit(self, cypher: str, params: Mapping[str, Any] | None = None) -> Rows:
+        """One statement in an auto-commit transaction: what ``CALL { ... } IN TRANSACTIONS``
+        needs (capabilities.call_in_transactions)."""
+        from neo4j.exceptions import Neo4jError, ServiceUnavailable
+
+        try:
+            with self._driver.session(database=self.settings.database) as s:
+                return [dict(r) for r in s.run(cypher, dict(params or {}))]
+        except ServiceUnavailable as e:
+            raise GraphUnavailableError(f"lost Neo4j at {self.settings.uri}: {e}") from e
+        except Neo4jError as e:
+            raise GraphError(f"Neo4j refused the statement: {e.code}: {e.message}") from e
+
     def _explain(self, cypher: str, params: Mapping[str, Any] | None) -> Any:
         """EXPLAIN's summary (nothing runs): the plan and the statement's query type."""
         import neo4j
@@ -259,6 +378,14 @@ class Neo4jGateway(Gateway):
 
     def close(self) -> None:
         self._driver.close()
+
+
+class _Neo4jTransaction(Transaction):
+    def __init__(self, tx: Any, gw: Neo4jGateway) -> None:
+        self.tx, self.gw = tx, gw
+
+    def run(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        self.tx.run(cypher, dict(params or {})).consume()
 
 
 _LEAVES = (str, int, float, bool, type(None))

@@ -28,16 +28,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from trialgraph.graph import model
+
 PRECEDENCE = ("ctgov_api_v2", "ctgov_page", "ctgov_xml", "veeva", "medpath")
-# Structural components, each replaced whole, and the row lists that make each one up.
-PARTS = {
-    "arms": ("arms", "interventions", "unresolved_drugs"),
-    "conditions": ("conditions",),
-    "sponsors": ("sponsors",),
-    "sites": ("sites",),
-    # outcome measures, reported adverse events and cited publications (graph/results.py)
-    "results": ("outcomes", "adverse_events", "publications"),
-}
+# Structural components, each replaced whole, and the row lists that make each one up: the
+# replace rules are data on the models (graph/model.py: each entity's component).
+PARTS = {c: model.row_lists(c) for c in model.COMPONENTS}
 COMPONENTS = tuple(PARTS)
 BOOKKEEPING = frozenset({"nct_id", "source_layout", "source_file", "sources", "field_sources", "disagreements"})
 

@@ -20,23 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from trialgraph.graph import catalog, schema
+from trialgraph.graph import catalog, model, schema
 from trialgraph.graph.rdf import Rows
 
 ARRAY_DELIMITER = "\x1f"
-TYPES: dict[str, str] = {
-    **dict.fromkeys(("enrollment", "site_count"), "long"),
-    **dict.fromkeys(("minimum_age_years", "maximum_age_years", "latitude", "longitude"), "double"),
-    **dict.fromkeys(("healthy_volunteers", "has_results", "is_placebo", "resolved", "placeholder"), "boolean"),
-    **dict.fromkeys(
-        ("secondary_ids", "phases", "keywords", "condition_mesh_ids", "condition_mesh_terms", "intervention_mesh_ids",
-         "intervention_mesh_terms", "who_masked", "funder_types", "countries", "central_contacts", "reference_pmids",
-         "reference_citations", "primary_outcomes", "secondary_outcomes", "related_nct_ids", "sources", "field_sources",
-         "disagreements", "other_names", "code_names", "brand_names", "synonyms", "salts", "xrefs", "aliases", "as_written",
-         "qualifiers"),
-        "string[]",
-    ),
-}
+def _csv_type(props: tuple[model.Prop, ...], name: str) -> str:
+    """A property's neo4j-admin header type, from its kind in graph/model.py."""
+    return model.CSV_TYPES[next(p.kind for p in props if p.name == name)]
 
 
 def _cell(value: Any) -> Any:
@@ -52,14 +42,14 @@ def _cell(value: Any) -> Any:
 def node_header(label: str) -> list[str]:
     spec = schema.NODES[label]
     cols = [f"{spec.key}:ID({label})"]
-    cols += [f"{p}:{TYPES.get(p, 'string')}" for p in spec.properties if p != spec.key]
+    cols += [f"{p}:{_csv_type(spec.props, p)}" for p in spec.properties if p != spec.key]
     return [*cols, ":LABEL"]
 
 
 def rel_header(rel_type: str) -> list[str]:
     spec = schema.RELATIONSHIPS[rel_type]
     return [f":START_ID({spec.start})", f":END_ID({spec.end})",
-            *(f"{p}:{TYPES.get(p, 'string')}" for p in spec.properties), ":TYPE"]
+            *(f"{p}:{_csv_type(spec.props, p)}" for p in spec.properties), ":TYPE"]
 
 
 @dataclass
@@ -140,38 +130,28 @@ def write(rows: Rows, directory: Path) -> ImportReport:
 
 
 def _trial(out: _Writer, row: dict[str, Any]) -> None:
+    """One trial row, written from the model (graph/model.py): each entity and relationship type
+    the row holds, in the model's order."""
     nct = row["nct_id"]
     if nct in out.trial_ids:
         out.report.renderings_skipped += 1
         return
     out.trial_ids.add(nct)
     out.node("Trial", nct, row["props"])
-    for d in row.get("unresolved_drugs", ()):
-        out.shared_node("Drug", d["drug_id"], {"drug_id": d["drug_id"], "name": d["name"], "resolved": False,
-                                               "variant": d.get("variant")})
-    for i in row["interventions"]:
-        out.node("Intervention", i["intervention_id"], i["props"])
-        out.rel("HAS_INTERVENTION", nct, i["intervention_id"])
-        groups = {u["drug_id"]: u.get("option_group") for u in i.get("uses", ())}
-        for did in i["drug_ids"]:
-            out.shared_node("Drug", did, {})
-            out.rel("USES_DRUG", i["intervention_id"], did, {"option_group": groups.get(did)})
-    for a in row["arms"]:
-        out.node("Arm", a["arm_id"], a["props"])
-        out.rel("HAS_ARM", nct, a["arm_id"])
-        groups = {g["intervention_id"]: g.get("option_group") for g in a.get("gives", ())}
-        for iid in a["intervention_ids"]:
-            out.rel("GIVES", a["arm_id"], iid, {"option_group": groups.get(iid)})
-    for c in row["conditions"]:
-        cid = c["condition_id"]
-        out.shared_node("Condition", cid, c.get("props") or out.reference_conditions.get(cid) or {})
-        out.rel("STUDIES", nct, c["condition_id"], c)
-    for s in row["sponsors"]:
-        out.shared_node("Sponsor", s["sponsor_id"], s["props"])
-        out.rel("SPONSORED_BY", nct, s["sponsor_id"], s)
-    for x in row["sites"]:
-        out.shared_node("Site", x["site_id"], x["props"])
-        out.rel("HAS_SITE", nct, x["site_id"], x)
+    for node in model.TRIAL_NODES:
+        for r in model.node_rows(node, row):
+            if node.scope == "trial":
+                out.node(node.label, r["key"], r["props"])
+                out.rel(node.owner or "", r["owner"], r["key"])
+            else:  # a condition read back without its map takes the reference one
+                props = r["props"] or (out.reference_conditions.get(r["key"]) if node.label == "Condition" else None)
+                out.shared_node(node.label, r["key"], props or {})
+    for rel in model.TRIAL_RELS:
+        end = model.NODES[rel.end]
+        for r in model.rel_rows(rel, row):
+            if end.scope != "trial":
+                out.shared_node(end.label, r["end"], {})  # a reference drug an intervention uses: one node
+            out.rel(rel.type, r["start"], r["end"], r["props"])
 
 
 def _arguments(files: list[Path], directory: Path, database: str) -> list[str]:

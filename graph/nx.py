@@ -5,7 +5,7 @@ attribute (the graph label), a ``label`` attribute (the caption tools such as Ge
 id, drug name, target symbol, arm label, ...) and the node's properties; edges carry their
 relationship ``type`` and properties.
 Built from the same rows as the RDF export (graph/rdf.py), so it works from the graph or from
-files. GraphML cannot hold lists: :func:`write_graphml` joins them with "; ".
+files; a trial's entities and relationships are walked from the model (graph/model.py). GraphML cannot hold lists: :func:`write_graphml` joins them with "; ".
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 
 import networkx as nx
 
+from trialgraph.graph import model
 from trialgraph.graph.rdf import Rows
 
 
@@ -51,31 +52,19 @@ def to_networkx(rows: Rows) -> nx.MultiDiGraph:
         node = _add(g, "Drug", d["props"]["drug_id"], d["props"])
         for a in d.get("acts_on", ()):
             g.add_edge(node, f"Target:{a['symbol']}", type="ACTS_ON", action=a.get("action"))
-    for row in rows.trials:
-        trial = _add(g, "Trial", row["nct_id"], row["props"])
-        for i in row["interventions"]:
-            iv = _add(g, "Intervention", i["intervention_id"], i["props"])
-            g.add_edge(trial, iv, type="HAS_INTERVENTION")
-            groups = {u["drug_id"]: u.get("option_group") for u in i.get("uses", ())}
-            for did in i["drug_ids"]:
-                g.add_edge(iv, _add(g, "Drug", did, {"drug_id": did}), type="USES_DRUG",
-                           **({"option_group": groups[did]} if groups.get(did) else {}))
-        for a in row["arms"]:
-            arm = _add(g, "Arm", a["arm_id"], a["props"])
-            g.add_edge(trial, arm, type="HAS_ARM")
-            groups = {x["intervention_id"]: x.get("option_group") for x in a.get("gives", ())}
-            for iid in a["intervention_ids"]:
-                g.add_edge(arm, f"Intervention:{iid}", type="GIVES",
-                           **({"option_group": groups[iid]} if groups.get(iid) else {}))
-        for c in row["conditions"]:
-            cond = _add(g, "Condition", c["condition_id"], c.get("props") or {"condition_id": c["condition_id"]})
-            g.add_edge(trial, cond, type="STUDIES", as_written=c.get("as_written"), qualifiers=c.get("qualifiers"))
-        for s in row["sponsors"]:
-            sp = _add(g, "Sponsor", s["sponsor_id"], {"sponsor_id": s["sponsor_id"], **s["props"]})
-            g.add_edge(trial, sp, type="SPONSORED_BY", role=s["role"])
-        for x in row["sites"]:
-            site = _add(g, "Site", x["site_id"], {"site_id": x["site_id"], **x["props"]})
-            g.add_edge(trial, site, type="HAS_SITE", status=x.get("status"), as_written=x.get("as_written"))
+    for row in rows.trials:  # each entity and relationship type the model puts in a trial row
+        _add(g, "Trial", row["nct_id"], row["props"])
+        for node in model.TRIAL_NODES:
+            for r in model.node_rows(node, row):
+                _add(g, node.label, r["key"], {node.key: r["key"], **r["props"]})
+                if node.scope == "trial":
+                    g.add_edge(f"Trial:{r['owner']}", f"{node.label}:{r['key']}", type=node.owner)
+        for rel in model.TRIAL_RELS:
+            start, end = model.NODES[rel.start], model.NODES[rel.end]
+            for r in model.rel_rows(rel, row):
+                if end.scope != "trial":  # a reference drug an intervention uses
+                    _add(g, end.label, r["end"], {end.key: r["end"]})
+                g.add_edge(f"{start.label}:{r['start']}", f"{end.label}:{r['end']}", type=rel.type, **r["props"])
     return g
 
 

@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, SKOS
-from trialgraph.graph import catalog
+from trialgraph.graph import catalog, model
 from trialgraph.graph.gateway import Gateway
 from trialgraph.ontology.reference import ReferenceData
 
@@ -152,45 +152,21 @@ def _lit(v: Any) -> Literal:
 # Free-text predicates (long literals), which a golden comparison may leave to separate checks.
 FREE_TEXT = frozenset({"brief_summary", "detailed_description", "eligibility_criteria", "primary_outcomes",
                        "secondary_outcomes"})
-# Trial properties exported as plain literals: graph property -> predicate.
-TRIAL_LITERALS: dict[str, URIRef] = {
-    "brief_title": SDO.name,
-    "official_title": SDO.alternateName,
-    "acronym": TG.acronym,
-    "org_study_id": TG.orgStudyId,
-    "secondary_ids": TG.secondaryId,
-    "overall_status": TG.overallStatus,
-    "why_stopped": TG.whyStopped,
-    "phases": TG.phase,
-    "study_type": TG.studyType,
-    "enrollment": TG.enrollment,
-    "enrollment_type": TG.enrollmentType,
-    "brief_summary": SDO.description,
-    "detailed_description": TG.detailedDescription,
-    "eligibility_criteria": TG.eligibilityCriteria,
-    "primary_outcomes": TG.primaryOutcome,
-    "secondary_outcomes": TG.secondaryOutcome,
-    "keywords": SDO.keywords,
-    "allocation": TG.allocation,
-    "intervention_model": TG.interventionModel,
-    "primary_purpose": TG.primaryPurpose,
-    "masking": TG.masking,
-    "minimum_age_years": TG.minimumAgeYears,
-    "maximum_age_years": TG.maximumAgeYears,
-    "sex": TG.sex,
-    "healthy_volunteers": TG.healthyVolunteers,
-    "site_count": TG.siteCount,
-    "reference_pmids": TG.referencePmid,
-    "related_nct_ids": TG.relatedTrialId,
-    "has_results": TG.hasResults,
-}
-TRIAL_DATES: dict[str, URIRef] = {
-    "start_date": SDO.startDate,
-    "primary_completion_date": TG.primaryCompletionDate,
-    "completion_date": SDO.endDate,
-    "first_posted_date": TG.firstPostedDate,
-    "last_update_date": SDO.dateModified,
-}
+# Trial properties exported as literals, graph property -> predicate: from graph/model.py (a
+# property with an ``rdf`` predicate; kind "date" gives an xsd date literal).
+_CURIES = {"tg": TG, "schema": SDO, "biolink": BIOLINK}
+
+
+def term(curie: str) -> URIRef:
+    """'schema:name' -> https://schema.org/name (the model's RDF terms)."""
+    prefix, _, local = curie.partition(":")
+    return _CURIES[prefix][local]
+
+
+TRIAL_LITERALS: dict[str, URIRef] = {p.name: term(p.rdf) for p in model.NODES["Trial"].props
+                                     if p.rdf and p.kind != "date"}
+TRIAL_DATES: dict[str, URIRef] = {p.name: term(p.rdf) for p in model.NODES["Trial"].props
+                                  if p.rdf and p.kind == "date"}
 
 
 class _V:

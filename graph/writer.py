@@ -17,7 +17,8 @@ from typing import Any, TypeVar
 
 import orjson
 
-from trialgraph.graph import catalog, schema
+from trialgraph.graph import catalog, model, schema
+from trialgraph.graph.gencypher import has_new_variant
 from trialgraph.graph.results import result_rows
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.merge import Disagreement, Stored, merge, rank
@@ -32,7 +33,6 @@ from trialgraph.records import Age, Trial, TrialDate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-RESULT_LISTS = ("outcomes", "adverse_events", "publications")  # written by write-results.cypher
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -493,57 +493,43 @@ class GraphWriter(RowBuilder):
 
     def write(self, items: Iterable[tuple[str, dict[str, Any]]], report: WriteReport | None = None,
               on_commit: Callable[[list[tuple[str, dict[str, Any]]], set[str]], None] | None = None) -> WriteReport:
-        """Write (document, row) items in batches. Trials the graph does not hold yet go in one
-        statement that creates them (write-new-trials); the others in one that merges and replaces
-        (write-trials). Each statement is atomic, so a trial lands whole or not at all. A statement
-        the graph refuses is retried trial by trial, so one bad trial is reported and the others
-        still land. A rendering the graph already holds unchanged (its row digest is among the
-        trial's ``row_digests``) is counted as unchanged and not written. ``on_commit(batch,
-        failed_nct_ids)`` hears of each batch once the graph has it."""
+        """Write (document, row) items in batches. Each batch is one unit of work
+        (Gateway.transaction): one UNWIND statement per entity and relationship type
+        (graph/cypher/write-*.cypher, generated from graph/model.py), so a trial lands whole or
+        not at all. Trials the graph does not hold yet take the CREATE statements; the others the
+        MERGE ones, after the components their rendering replaces are removed (replace-*.cypher).
+        A trial with a value of the wrong type for the model is refused before anything is
+        written. A batch the graph refuses is retried trial by trial, so one bad trial is
+        reported and the others still land. A rendering the graph already holds unchanged (its
+        row digest is among the trial's ``row_digests``) is counted as unchanged and not written.
+        ``on_commit(batch, failed_nct_ids)`` hears of each batch once the graph has it."""
         report = report or WriteReport()
-        merging, creating = catalog.statement("write-trials"), catalog.statement("write-new-trials")
         for batch in batched(items, self.batch_size):
             rows, stored = self.merged_rows([row for _, row in batch], report)
             failed_before = len(report.failed)
-            new = [r for r in rows if r["nct_id"] not in stored]
-            old = [r for r in rows if r["nct_id"] in stored]
-            results = {r["nct_id"]: {"nct_id": r["nct_id"], "replace": r["replace"].get("results", True),
-                                     **{k: r.pop(k, []) for k in RESULT_LISTS}} for r in rows}
-            for stmt, group in ((creating, new), (merging, old)):
-                if group:
-                    self._write(stmt, group, merging, report)
-            self._write_results(results, report, failed_before)
+            good = []
+            for row in rows:
+                try:
+                    check_row(row)
+                    good.append(row)
+                except model.PropertyTypeError as e:
+                    report.failed.append((row["nct_id"], str(e)))
+            if good:
+                self._write(good, stored, report)
             if on_commit:
                 on_commit(batch, {nct for nct, _ in report.failed[failed_before:]})
         return report
 
-    def _write_results(self, results: dict[str, dict[str, Any]], report: WriteReport, failed_before: int) -> None:
-        """The batch's results (write-results.cypher), once its trials are written: a second
-        statement, so a trial's results land after the trial, trial by trial if the batch fails."""
-        failed = {nct for nct, _ in report.failed[failed_before:]}
-        rows = [r for nct, r in results.items() if nct not in failed]
-        if not rows:
-            return
-        stmt = catalog.statement("write-results")
-        try:
-            self.gateway.write(stmt, {"trials": rows})
-            return
-        except GraphUnavailableError:
-            raise
-        except GraphError as e:
-            if len(rows) > 1:
-                log.warning("the results of a batch of %d trials failed (%s); writing them one by one", len(rows), e)
-        for row in rows:
-            try:
-                self.gateway.write(stmt, {"trials": [row]})
-            except GraphUnavailableError:
-                raise
-            except GraphError as e2:
-                report.failed.append((row["nct_id"], f"results not written: {e2}"))
+    def write_rows(self, rows: list[dict[str, Any]], stored: set[str]) -> None:
+        """One transaction: the statements of merged rows (``stored``: the ids of the trials the
+        graph already holds)."""
+        with self.gateway.transaction() as tx:
+            for name, params in batch_statements(rows, stored):
+                tx.run(catalog.statement(name), {"rows": params})
 
-    def _write(self, stmt: str, rows: list[dict[str, Any]], merging: str, report: WriteReport) -> None:
+    def _write(self, rows: list[dict[str, Any]], stored: set[str], report: WriteReport) -> None:
         try:
-            self.gateway.write(stmt, {"trials": rows})
+            self.write_rows(rows, stored)
             report.trials_written += len(rows)
             return
         except GraphUnavailableError:
@@ -552,14 +538,59 @@ class GraphWriter(RowBuilder):
             if len(rows) > 1:
                 log.warning("a batch of %d trials failed (%s); writing them one by one", len(rows), e)
             error = e
-        if len(rows) == 1:
-            report.failed.append((rows[0]["nct_id"], str(error)))
-            return
-        for row in rows:  # isolate the bad trial; the others still land whole
+        # Isolate the bad trial; the others still land whole. Each is merged (not created): on the
+        # local server, which has no rollback, part of the failed batch may be in the graph already.
+        for row in rows:
             try:
-                self.gateway.write(merging, {"trials": [row]})
+                if len(rows) == 1 and row["nct_id"] in stored:
+                    raise error
+                self.write_rows([row], {row["nct_id"]})
                 report.trials_written += 1
             except GraphUnavailableError:
                 raise
             except GraphError as e2:
                 report.failed.append((row["nct_id"], str(e2)))
+                if not self.gateway.capabilities.atomic_transactions:  # part of it may be there: not whole
+                    self.gateway.write(catalog.statement("unmark-Trial-digests"), {"rows": [row["nct_id"]]})
+
+
+def check_row(row: dict[str, Any]) -> None:
+    """Every value of a merged trial row has the type its model declares (model.check_props)."""
+    where = f"trial {row['nct_id']}"
+    model.check_props("Trial", row["props"], where)
+    for node in model.TRIAL_NODES:
+        for r in model.node_rows(node, row):
+            model.check_props(node.label, r["props"], where)
+
+
+def batch_statements(rows: list[dict[str, Any]], stored: set[str]) -> list[tuple[str, list[Any]]]:
+    """(statement name, its $rows) for a batch of merged rows, in writing order: what replaced
+    components remove, the trials, every entity type, every relationship type, the digests.
+    Generated statements (graph/gencypher.py); the model says what goes where."""
+    new = [r for r in rows if r["nct_id"] not in stored]
+    old = [r for r in rows if r["nct_id"] in stored]
+    out: list[tuple[str, list[Any]]] = []
+
+    def add(name: str, params: list[Any]) -> None:
+        if params:
+            out.append((name, params))
+
+    for component in model.COMPONENTS:
+        ids = [r["nct_id"] for r in old if r.get("replace", {}).get(component)]
+        for node in model.owned_by(component):
+            add(f"replace-{node.label}", ids)
+        for rel in model.TRIAL_RELS:
+            if rel.component == component:
+                add(f"replace-{rel.type}", ids)
+    add("write-Trial", [{"key": r["nct_id"], "props": {k: v for k, v in r["props"].items() if k != "row_digests"}}
+                        for r in rows])
+    for entity, rows_of in ([(n, model.node_rows) for n in model.TRIAL_NODES]
+                            + [(t, model.rel_rows) for t in model.TRIAL_RELS]):
+        name = f"write-{entity.label if isinstance(entity, model.Node) else entity.type}"
+        if has_new_variant(entity):
+            add(name + ".new", [x for r in new for x in rows_of(entity, r)])  # type: ignore[arg-type]
+            add(name, [x for r in old for x in rows_of(entity, r)])  # type: ignore[arg-type]
+        else:
+            add(name, [x for r in rows for x in rows_of(entity, r)])  # type: ignore[arg-type]
+    add("write-Trial-digests", [{"key": r["nct_id"], "row_digests": r["props"].get("row_digests")} for r in rows])
+    return out

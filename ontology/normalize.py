@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from trialgraph.graph.model import unresolved_key
 from trialgraph.ontology.arms import arm_option_groups, split_regimen
 from trialgraph.ontology.resolve import ConditionResolution, InterventionResolution, Resolver, drug_key
 from trialgraph.records import Trial
@@ -33,7 +34,7 @@ def unresolved_drug_id(name: str) -> str:
     """'JAB-21822' -> 'unresolved:jab21822': the same name written the same way gives one drug;
     '40% N2O' and '0% N2O' -> 'unresolved:n2o'."""
     undosed = _DOSE.sub(" ", name)
-    return f"unresolved:{drug_key(undosed) or drug_key(name)}"
+    return unresolved_key(drug_key(undosed) or drug_key(name))
 
 
 @dataclass(frozen=True)

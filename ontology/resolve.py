@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from trialgraph.errors import ResolutionError
+from trialgraph.graph.model import unresolved_key
 from trialgraph.ontology.reference import ReferenceData, reference_data
 
 # Words that describe a dosage form, route or salt, never which drug it is.
@@ -268,7 +269,7 @@ class Resolver:
         key = drug_key(name)
         if not key:
             raise ResolutionError(f"{name!r} is not a drug name: it has no letters or digits")
-        return (f"unresolved:{key}",)
+        return (unresolved_key(key),)
 
     def entity(self, name: str) -> dict[str, str | None]:
         """What a user's name means as one graph entity, for the path query: a trial (NCT id),

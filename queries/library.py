@@ -39,6 +39,7 @@ from typing import Any
 
 from trialgraph.errors import NotFoundError, QueryError, ResolutionError
 from trialgraph.graph import catalog
+from trialgraph.graph.model import is_unresolved, unresolved_key
 from trialgraph.graph.gateway import Gateway, Rows
 from trialgraph.ontology.resolve import Resolver, condition_key, default_resolver, drug_key, sponsor_key
 from trialgraph.records import NCT_ID
@@ -171,7 +172,7 @@ def _resolve(kind: str, value: str, resolver: Resolver, names: _Names) -> Any:
             raise names.unknown(e, value, "condition") from None
     if kind == "drug":
         ids = list(resolver.drugs(value))
-        if ids[0].startswith("unresolved:") and not names.has_drug(ids[0]):
+        if is_unresolved(ids[0]) and not names.has_drug(ids[0]):
             raise names.unknown(ResolutionError(f"unknown drug {value!r}: not a drug name, code name or brand in the "
                                                 "reference data, nor a drug the graph's trials name"), value, "drug")
         return ids
@@ -217,7 +218,7 @@ def _entity(value: str, resolver: Resolver, names: _Names) -> dict[str, str | No
     if not found["sponsor_id"] or names.graph is None:
         return found  # the reference data knows it (or there is no graph to ask)
     found["sponsor_id"] = None
-    if names.has_drug(drug := f"unresolved:{drug_key(value)}"):
+    if names.has_drug(drug := unresolved_key(drug_key(value))):
         return {**found, "drug_id": drug}
     if (condition := names.condition(value)) is not None:
         return {**found, "condition_id": condition}

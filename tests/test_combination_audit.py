@@ -135,7 +135,7 @@ def test_the_export_of_the_audit_records_conforms_to_the_shapes(g: Gateway) -> N
 
 
 def test_reloading_the_records_keeps_the_same_answers(g: Gateway) -> None:
-    # the second load goes through write-trials (the merge-and-replace statement)
+    # the second load goes through the merge-and-replace statements (replace-*.cypher, write-*.cypher)
     first = answered(g)
     report = load([AUDIT / "records"], g)
     assert report.ok, report.problems

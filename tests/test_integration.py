@@ -149,28 +149,65 @@ def test_hostile_text_round_trips_and_changes_nothing_else(graph: Gateway) -> No
 
 
 def test_a_failing_batch_writes_no_partial_trial(graph: Gateway) -> None:
-    from trialgraph.graph.writer import trial_row
+    from trialgraph.graph.model import PropertyTypeError
+    from trialgraph.graph.writer import WriteReport, check_row, trial_row
 
     good = trial_row(normalize(_trial("NCT00000001", "good", arms=(Arm(label="A"),)), default_resolver()))
     bad = trial_row(normalize(_trial("NCT00000002", "bad", arms=(Arm(label="B"),)), default_resolver()))
     bad["props"]["brief_title"] = {"nested": "maps are not property values"}  # the engine refuses this
+    writer = GraphWriter(graph, reference_data(), batch_size=10)
+    writer.prepare()
+    rows, stored = writer.merged_rows([good, bad], WriteReport())
+    # the model's types refuse the bad trial before anything is written, naming trial and field
+    with pytest.raises(PropertyTypeError, match=r"trial NCT00000002: Trial\.brief_title must be string, got dict"):
+        check_row(rows[1])
+    # past that check, the engine refuses the batch's transaction: no trial of it is there
     with pytest.raises(GraphError):
-        graph.write(catalog.statement("write-trials"), {"trials": [good, bad]})
-    assert graph.read("MATCH (n) WHERE n:Trial OR n:Arm RETURN count(n) AS n") == [{"n": 0}]
-    # The writer isolates the bad trial; the good one still lands whole (both statements: the one
-    # for trials new to the graph, and the merging one).
-    from trialgraph.graph.writer import GraphWriter
-
+        writer.write_rows(rows, stored)
+    assert graph.read("MATCH (n) WHERE n:Trial OR n:Arm OR n:Intervention RETURN count(n) AS n") == [{"n": 0}]
+    # The writer isolates the bad trial; the good one still lands whole (both paths: trials new to
+    # the graph, and trials it holds, which it merges).
     for statement_kind in ("new", "merging"):
         graph.clear()
+        writer.prepare()
         if statement_kind == "merging":  # both trials already in the graph, so the writer merges
-            graph.write(catalog.statement("write-new-trials"), {"trials": [{**good, "arms": []}, {**bad, "props": {"nct_id": bad["nct_id"]}, "arms": []}]})
-        writer = GraphWriter(graph, reference_data(), batch_size=10)
-        report = writer.write([("good", good), ("bad", bad)])
+            writer.write_rows([{**r, "props": {"nct_id": r["nct_id"]}, "arms": [], "interventions": []} for r in rows], set())
+        report = GraphWriter(graph, reference_data(), batch_size=10).write([("good", good), ("bad", bad)])
         assert report.trials_written == 1 and [n for n, _ in report.failed] == ["NCT00000002"], statement_kind
+        assert "Trial.brief_title must be string" in report.failed[0][1]
         assert graph.read("MATCH (t:Trial)-[:HAS_ARM]->(a:Arm) RETURN t.nct_id AS t, a.label AS a") == [
             {"t": "NCT00000001", "a": "A"}
         ]
+
+
+def test_an_engine_refusal_mid_batch_still_isolates_the_bad_trial(graph: Gateway) -> None:
+    """A value the engine refuses in a later statement of the batch (a map smuggled past the model's
+    check into a relationship property). The batch fails; retried trial by trial, the good trial
+    lands whole and the bad one is reported, not marked whole."""
+    from trialgraph.graph.writer import WriteReport
+
+    good = trial_row_of(_trial("NCT00000003", "good", arms=(Arm(label="A"),)))
+    bad = trial_row_of(_trial("NCT00000004", "bad", arms=(Arm(label="B"),), sponsors=(Sponsor(name="Acme", role="lead"),)))
+    writer = GraphWriter(graph, reference_data(), batch_size=10)
+    writer.prepare()
+    rows, stored = writer.merged_rows([good, bad], WriteReport())
+    rows[1]["sponsors"][0]["role"] = {"nested": "map"}  # SPONSORED_BY's role: written by the relationship statement
+    report = WriteReport()
+    writer._write(rows, stored, report)
+    assert report.trials_written == 1 and [n for n, _ in report.failed] == ["NCT00000004"]
+    assert graph.read("MATCH (t:Trial {nct_id: 'NCT00000003'})-[:HAS_ARM]->(a:Arm) "
+                      "RETURN t.brief_title AS t, a.label AS a, t.row_digests IS NOT NULL AS whole") == [
+        {"t": "good", "a": "A", "whole": True}]
+    # the bad trial is not marked whole, so a reload writes it again: on Neo4j its transaction left
+    # nothing; the local server, which cannot roll back, keeps what it did write, unmarked
+    expected = [] if graph.capabilities.atomic_transactions else [{"d": None}]
+    assert graph.read("MATCH (t:Trial {nct_id: 'NCT00000004'}) RETURN t.row_digests AS d") == expected
+
+
+def trial_row_of(trial: Trial) -> dict:
+    from trialgraph.graph.writer import trial_row
+
+    return trial_row(normalize(trial, default_resolver()))
 
 
 def test_a_changed_record_leaves_nothing_stale(graph: Gateway) -> None:
