@@ -1,4 +1,5 @@
 // name: adverse-events
+// theme: results and safety
 // description: The adverse events reported in the results of trials giving a drug, or studying
 // a condition (and every narrower one), or both: each term (with its organ system) by the number
 // of trials reporting it, how many of those report it as serious, and the participants affected

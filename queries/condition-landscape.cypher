@@ -1,4 +1,5 @@
 // name: condition-landscape
+// theme: landscape
 // description: The landscape of a condition (and every narrower one, its MeSH subtree), one row
 // per facet value: trials by phase and status ("PHASE3 / RECRUITING"), by the lead sponsor's
 // agency class (INDUSTRY, NIH, OTHER_GOV, OTHER: industry versus NIH), the ten lead sponsors with

@@ -1,4 +1,5 @@
 // name: outcomes-for-condition
+// theme: results and safety
 // description: The outcome measures of the trials studying a condition (and every narrower one),
 // in a phase if one is given: primary outcomes unless another kind is asked for. Measures worded
 // the same in several trials are one row. With, where the trials' results report them, the

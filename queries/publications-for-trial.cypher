@@ -1,4 +1,5 @@
 // name: publications-for-trial
+// theme: trials
 // description: The publications a trial's record cites, by PubMed id: results publications
 // (RESULT), publications derived from the trial (DERIVED, linked by PubMed) and background
 // (BACKGROUND); a legacy XML record's plain references carry no type. Other trials citing the

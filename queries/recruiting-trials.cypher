@@ -1,4 +1,5 @@
 // name: recruiting-trials
+// theme: eligibility
 // description: Trials of a condition (and every narrower one) that a patient could join: recruiting
 // or not yet recruiting, whose eligibility admits the patient's age (in years, between the
 // minimum and maximum age; an absent bound is no bound), sex, and healthy volunteers if asked,

@@ -1,10 +1,11 @@
 // name: repurposing
+// theme: landscape
 // description: Drugs indicated for one condition (an indication of the reference data, with the
 // highest clinical phase reached for it, ChEMBL's max_phase: 4 is approved) that trials test in
 // another condition (each condition with every narrower one): candidates for repurposing, and
 // the evidence that someone is already trying.
-// param: indication (condition, e.g. HCC) the condition the drugs are indicated for; resolved to it and every narrower condition
-// param: condition (condition, e.g. colorectal cancer) the condition they are tested in, resolved likewise
+// param: indication (condition, e.g. thyroid cancer) the condition the drugs are indicated for; resolved to it and every narrower condition
+// param: condition (condition, e.g. HCC) the condition they are tested in, resolved likewise
 // column: drug the drug's preferred name
 // column: drug_class the drug's class
 // column: indicated_for the indications matched, by name

@@ -1,4 +1,5 @@
 // name: shared-interventions
+// theme: landscape
 // description: Drugs tested in trials of both conditions (each with every narrower one): for each
 // drug, the trials giving it in the first condition and in the second. Placebo is not a drug.
 // param: condition (condition, e.g. HCC) the first condition: name, synonym or abbreviation; resolved to it and every narrower condition

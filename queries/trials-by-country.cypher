@@ -1,4 +1,5 @@
 // name: trials-by-country
+// theme: sites and geography
 // description: Where a condition (and every narrower one) is studied: each country of the trials'
 // sites, with the number of trials and of sites there and the cities. Given a target, only the
 // trials giving a drug acting on it (target to sites: "where are PD-1 drugs tested in NSCLC?").

@@ -175,6 +175,7 @@ def test_repurposing_with_indications(g: Gateway) -> None:
     assert catalog.parameters(write) == {"indications", "source"}
     g.write(write, {"indications": data["indications"], "source": "ChEMBL"})
     try:
+        # the header's example: drugs indicated for thyroid cancer, tested in HCC
         rows = [(r["drug"], r["max_phase"], r["nct_ids"]) for r in q(g, "repurposing", indication="thyroid cancer", condition="HCC")]
         assert rows == [("lenvatinib", 3.0, ["NCT04523493"]), ("sorafenib", 3.0, ["NCT04344158"])]
         # liver cancer's subtree holds HCC; for colorectal neoplasm lenvatinib reached phase 3, sorafenib 2
