@@ -169,6 +169,11 @@ class FalkorGateway(Gateway):
             except redis.ResponseError as e:
                 if "already indexed" not in str(e):
                     raise GraphError(f"schema statement failed: {stmt}: {e}") from e
+        try:
+            self._graph.query(catalog.statement("fulltext.falkordb"), {"label": "Trial", "property": "eligibility_criteria"})
+        except redis.ResponseError as e:
+            if "already indexed" not in str(e):
+                raise GraphError(f"cannot create the full-text index on Trial.eligibility_criteria: {e}") from e
         existing = {(row[1], tuple(row[2])) for row in self._graph.query("CALL db.constraints()").result_set}
         for spec in schema.NODES.values():
             if (spec.label, (spec.key,)) in existing:

@@ -93,6 +93,7 @@ def summary(row: dict[str, Any]) -> dict[str, Any]:
         "conditions": sorted(c["condition_id"] for c in row["conditions"]),
         "sponsors": sorted(f"{s['role']}:{s['sponsor_id']}" for s in row["sponsors"]),
         "sites": len(row["sites"]),
+        "results": sum(len(row.get(k) or []) for k in PARTS["results"]),
     }
 
 

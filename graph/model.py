@@ -33,16 +33,17 @@ KINDS: dict[str, tuple[type, ...]] = {
     "double": (float, int),
     "boolean": (bool,),
     "string[]": (list,),
+    "long[]": (list,),
 }
 CSV_TYPES = {"string": "string", "date": "string", "long": "long", "double": "double", "boolean": "boolean",
-             "string[]": "string[]"}
+             "string[]": "string[]", "long[]": "long[]"}
 
 # Where a node lives: "trial" (owned by one trial, replaced with it), "shared" (named by many
 # trials, merged across them: the spelling with the highest variant rank wins whole) or
 # "reference" (written from ontology/data by write-targets / write-drugs, never by a trial).
 SCOPES = ("trial", "shared", "reference")
 # The structural components a rendering replaces whole (graph/merge.py), in writing order.
-COMPONENTS = ("arms", "conditions", "sponsors", "sites")
+COMPONENTS = ("arms", "conditions", "sponsors", "sites", "results")
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,20 @@ NODES: dict[str, Node] = {
              ("schema:MedicalCondition", "tg:Condition"), "shared", row="conditions"),
         Node("Sponsor", "sponsor_id", _props("sponsor_id", "name", "agency_class", "variant"),
              ("schema:Organization",), "shared", row="sponsors"),
+        # issue 22 (graph/results.py builds their rows): a trial's outcome measures, with the reported
+        # results summarized flat (parallel lists: value i belongs to value_groups[i], value_categories[i])
+        Node("Outcome", "key",
+             _props("key", "nct_id", "kind", Prop("ordinal", "long"), "measure", "description", "time_frame",
+                    Prop("reported", "boolean"), "param_type", "dispersion_type", "unit", "population",
+                    Prop("result_groups", "string[]"), Prop("participants", "long[]"), Prop("values", "string[]"),
+                    Prop("value_groups", "string[]"), Prop("value_categories", "string[]"), Prop("p_values", "string[]"),
+                    Prop("analysis_methods", "string[]")),
+             ("tg:Outcome",), "trial", row="outcomes", owner="HAS_OUTCOME", component="results"),
+        # an adverse event term, shared by the trials reporting it (key: term and organ system, normalized)
+        Node("AdverseEvent", "key", _props("key", "term", "organ_system", "vocabulary", "variant"),
+             ("tg:AdverseEvent",), "shared", row="adverse_events"),
+        Node("Publication", "pmid", _props("pmid", "citation", "variant"),
+             ("schema:ScholarlyArticle", "tg:Publication"), "shared", row="publications"),
         Node("Site", "site_id",
              _props("site_id", "facility", "city", "state", "zip", "country", "country_code",
                     Prop("latitude", "double"), Prop("longitude", "double"), Prop("placeholder", "boolean"), "variant"),
@@ -198,6 +213,19 @@ RELATIONSHIPS: dict[str, Rel] = {
         # a lead sponsor is schema:sponsor, a collaborator tg:collaborator (graph/rdf.py)
         Rel("SPONSORED_BY", "Trial", "Sponsor", _props("role"), "schema:sponsor",
             row="sponsors", end_field="sponsor_id", identity=("role",), component="sponsors"),
+        Rel("HAS_OUTCOME", "Trial", "Outcome", rdf="tg:hasOutcome"),
+        # one per trial, term and seriousness: participants affected and at risk summed over the event
+        # groups, and per group (groups, group_affected, group_at_risk are parallel lists); arms: the
+        # trial's arms whose label is the title of a group with participants affected
+        Rel("REPORTED", "Trial", "AdverseEvent",
+            (Prop("serious", "boolean"), Prop("affected", "long"), Prop("at_risk", "long"), Prop("groups", "string[]"),
+             Prop("group_affected", "long[]"), Prop("group_at_risk", "long[]"), Prop("arms", "string[]"),
+             Prop("vocabulary"), Prop("assessment")),
+            "tg:reported", row="adverse_events", end_field="key", identity=("serious",), component="results"),
+        Rel("CITES", "Trial", "Publication", _props("type"), "schema:citation",
+            row="publications", end_field="pmid", component="results"),
+        # a drug's indication, from the reference data (issue 18's tables): max_phase 4 is approved
+        Rel("INDICATED_FOR", "Drug", "Condition", (Prop("max_phase", "double"), Prop("source")), "tg:indicatedFor"),
         Rel("HAS_SITE", "Trial", "Site", _props("status", Prop("as_written", "string[]")), "tg:hasSite",
             row="sites", end_field="site_id", component="sites"),
     )
@@ -251,6 +279,8 @@ def check_props(label: str, props: dict[str, Any], where: str) -> None:
         ok = isinstance(value, KINDS[kind]) and not (kind in ("long", "double") and t is bool)
         if ok and kind == "string[]":
             ok = all(type(v) is str for v in value)
+        if ok and kind == "long[]":
+            ok = all(type(v) is int for v in value)
         if not ok:
             raise PropertyTypeError(f"{where}: {label}.{name} must be {kind}, got {t.__name__}: {value!r:.60}")
 

@@ -490,10 +490,13 @@ def trial_pages(gateway: Gateway, page: int = 500) -> Iterator[dict[str, Any]]:
     """Every trial row of the graph, in NCT id order, read a page at a time and streamed
     (Gateway.stream), as the writer built it: without the writer's ``row_digests``."""
     ids = sorted(r["nct_id"] for r in gateway.read(catalog.statement("export-trial-ids")))
-    stmt = catalog.statement("export-trials")
+    stmt, results = catalog.statement("export-trials"), catalog.statement("export-results")
     for k in range(0, len(ids), page):
+        found = {r["nct_id"]: r for r in gateway.read(results, {"ids": ids[k:k + page]})}
         for row in gateway.stream(stmt, {"ids": ids[k:k + page]}):  # rows as the server sends them
             row["props"].pop("row_digests", None)  # the writer's reload bookkeeping, not data to export
+            res = found.get(row["nct_id"], {})
+            row.update({key: res.get(key) or [] for key in ("outcomes", "adverse_events", "publications")})
             yield row
 
 

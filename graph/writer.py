@@ -22,6 +22,7 @@ from trialgraph.graph import catalog, model, schema
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.gencypher import has_new_variant
 from trialgraph.graph.merge import Disagreement, Stored, merge, rank
+from trialgraph.graph.results import result_rows
 from trialgraph.ontology.normalize import DRUG_LIKE_TYPES, ResolvedTrial, unresolved_drug_name
 from trialgraph.ontology.reference import ReferenceData
 from trialgraph.ontology.resolve import country_code, sponsor_key
@@ -423,6 +424,10 @@ class RowBuilder:
                     x["props"] = {**x["props"], "variant": variant(x["props"]), key: x[key]}
         for d in row["unresolved_drugs"]:
             d["variant"] = variant({"name": d["name"]})
+        row.update(result_rows(rt.trial))  # outcomes, adverse events, publications (graph/results.py)
+        for kind in ("adverse_events", "publications"):
+            for x in row[kind]:
+                x["props"] = {**x["props"], "variant": variant(x["props"])}
         row["digest"] = row_digest(row)  # computed where the row is built (a worker), for the reload check
         return row
 

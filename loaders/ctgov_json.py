@@ -16,19 +16,26 @@ import ijson
 import orjson
 
 from trialgraph.errors import LoaderError
+from trialgraph.loaders import results as rs
 from trialgraph.loaders import text as tx
 from trialgraph.loaders.base import build_trial, read_text, warn
 from trialgraph.records import (
     NCT_ID,
+    AdverseEvent,
+    Analysis,
     Arm,
     Contact,
     Design,
     Eligibility,
     Enrollment,
+    EventCount,
+    EventGroup,
     Identifier,
     Intervention,
+    Measurement,
     MeshTerm,
     Outcome,
+    OutcomeResult,
     Reference,
     Site,
     Sponsor,
@@ -316,6 +323,7 @@ def study_to_trial(doc: Any, file: str, where: str = "") -> Trial:
         for o in s.objects(*p, "outcomesModule", key)
         if o.get("measure")
     )
+    outcomes, event_groups, adverse_events = _results(s, outcomes)
     derived = ("derivedSection",)
     hv = s.get(*elig_m, "healthyVolunteers", kind=bool)
     return build_trial(
@@ -376,5 +384,96 @@ def study_to_trial(doc: Any, file: str, where: str = "") -> Trial:
             if r.get("citation")
         ),
         outcomes=outcomes,
+        event_groups=event_groups,
+        adverse_events=adverse_events,
         has_results=s.get("hasResults", kind=bool),
     )
+
+
+# -- the results section ------------------------------------------------------------------------
+def _str(v: Any) -> str | None:
+    if isinstance(v, str):
+        return v.strip() or None
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return str(v)
+    return None
+
+
+def _results(s: _Study, outcomes: tuple[Outcome, ...]) -> tuple[tuple[Outcome, ...], tuple[EventGroup, ...], tuple[AdverseEvent, ...]]:
+    """resultsSection: outcome measures (attached to the protocol's outcomes), adverse-event
+    groups and terms. A field of the wrong type costs that field (or that measure, that term),
+    with a warning naming its JSON path."""
+    r = ("resultsSection",)
+    if s.get(*r, kind=dict) is None:
+        return outcomes, (), ()
+    reported = []
+    for k, m in enumerate(s.objects(*r, "outcomeMeasuresModule", "outcomeMeasures")):
+        where = s.path(*r, "outcomeMeasuresModule", "outcomeMeasures", k)
+        kind = rs.outcome_kind(_str(m.get("type")), f"{where}.type", s.nct)
+        title = _str(m.get("title"))
+        if kind is None or title is None:
+            if title is None:
+                warn(f"{where}.title", "missing: measure dropped", nct_id=s.nct)
+            continue
+        groups = {g["id"]: _str(g.get("title")) or g["id"] for g in m.get("groups") or [] if isinstance(g, dict) and g.get("id")}
+        denoms = next((d for d in m.get("denoms") or [] if isinstance(d, dict)), {})
+        counts = {c.get("groupId"): c.get("value") for c in denoms.get("counts") or [] if isinstance(c, dict)}
+        measurements = []
+        for cl in m.get("classes") or []:
+            if not isinstance(cl, dict):
+                continue
+            for cat in cl.get("categories") or []:
+                if not isinstance(cat, dict):
+                    continue
+                label = " / ".join(x for x in (_str(cl.get("title")), _str(cat.get("title"))) if x) or None
+                for v in cat.get("measurements") or []:
+                    if isinstance(v, dict) and v.get("groupId") in groups and _str(v.get("value")) is not None:
+                        measurements.append(Measurement(group=groups[v["groupId"]], value=_str(v["value"]), category=label))
+        analyses = [
+            Analysis(groups=tuple(groups[g] for g in a.get("groupIds") or [] if g in groups), p_value=_str(a.get("pValue")),
+                     method=_str(a.get("statisticalMethod")), param_type=_str(a.get("paramType")),
+                     param_value=_str(a.get("paramValue")))
+            for a in m.get("analyses") or [] if isinstance(a, dict)
+        ]
+        result = OutcomeResult(
+            param_type=_str(m.get("paramType")), dispersion_type=_str(m.get("dispersionType")),
+            unit=_str(m.get("unitOfMeasure")), population=_str(m.get("populationDescription")),
+            groups=tuple(groups.values()),
+            participants=tuple(rs.whole(counts.get(g), f"{where}.denoms", s.nct) for g in groups),
+            measurements=tuple(measurements), analyses=tuple(analyses),
+        )
+        reported.append((kind, title, _str(m.get("timeFrame")), _str(m.get("description")), result))
+    ae = (*r, "adverseEventsModule")
+    titles: dict[str, str] = {}
+    groups_out = []
+    for k, g in enumerate(s.objects(*ae, "eventGroups")):
+        where = s.path(*ae, "eventGroups", k)
+        title = _str(g.get("title")) or _str(g.get("id"))
+        if title is None:
+            continue
+        if g.get("id"):
+            titles[g["id"]] = title
+        groups_out.append(EventGroup(
+            title=title, description=_str(g.get("description")),
+            **{f: rs.whole(g.get(key), f"{where}.{key}", s.nct) for f, key in (
+                ("serious_affected", "seriousNumAffected"), ("serious_at_risk", "seriousNumAtRisk"),
+                ("other_affected", "otherNumAffected"), ("other_at_risk", "otherNumAtRisk"),
+                ("deaths", "deathsNumAffected"))}))
+    events = []
+    for key, serious in (("seriousEvents", True), ("otherEvents", False)):
+        for k, e in enumerate(s.objects(*ae, key)):
+            where = s.path(*ae, key, k)
+            term = _str(e.get("term"))
+            if term is None:
+                warn(f"{where}.term", "missing: event dropped", nct_id=s.nct)
+                continue
+            stats = [st for st in e.get("stats") or [] if isinstance(st, dict)]
+            events.append(AdverseEvent(
+                term=term, serious=serious, organ_system=_str(e.get("organSystem")),
+                vocabulary=_str(e.get("sourceVocabulary")),
+                assessment=_str(e.get("assessmentType")),
+                counts=tuple(EventCount(group=titles.get(str(st.get("groupId")), str(st.get("groupId") or "?")),
+                                        affected=rs.whole(st.get("numAffected"), f"{where}.stats[{j}].numAffected", s.nct),
+                                        at_risk=rs.whole(st.get("numAtRisk"), f"{where}.stats[{j}].numAtRisk", s.nct))
+                             for j, st in enumerate(stats))))
+    return rs.attach(outcomes, reported), tuple(groups_out), tuple(events)

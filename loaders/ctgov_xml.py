@@ -11,18 +11,25 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from trialgraph.errors import LoaderError
+from trialgraph.loaders import results as rs
 from trialgraph.loaders import text as tx
 from trialgraph.loaders.base import build_trial, warn
 from trialgraph.records import (
+    AdverseEvent,
+    Analysis,
     Arm,
     Contact,
     Design,
     Eligibility,
     Enrollment,
+    EventCount,
+    EventGroup,
     Identifier,
     Intervention,
+    Measurement,
     MeshTerm,
     Outcome,
+    OutcomeResult,
     Reference,
     Site,
     Sponsor,
@@ -156,6 +163,13 @@ def _trial(root: ET.Element, file: str) -> Trial:
         for r in root.findall(tag)
         if (c := _t(r, "citation"))
     ]
+    outcomes = tuple(
+        Outcome(kind=kind, measure=m, time_frame=_t(o, "time_frame"), description=_t(o, "description"))
+        for tag, kind in (("primary_outcome", "primary"), ("secondary_outcome", "secondary"), ("other_outcome", "other"))
+        for o in root.findall(tag)
+        if (m := _t(o, "measure"))
+    )
+    outcomes, event_groups, adverse_events = _results(root, outcomes, nct)
     return build_trial(
         file,
         nct_id=nct,
@@ -208,11 +222,89 @@ def _trial(root: ET.Element, file: str) -> Trial:
         countries=tuple(e.text.strip() for e in root.findall("location_countries/country") if e.text),
         contacts=tuple(Contact(name=n, role="central") for c in root.findall("overall_contact") if (n := _t(c, "last_name"))),
         references=tuple(refs),
-        outcomes=tuple(
-            Outcome(kind=kind, measure=m, time_frame=_t(o, "time_frame"), description=_t(o, "description"))
-            for tag, kind in (("primary_outcome", "primary"), ("secondary_outcome", "secondary"), ("other_outcome", "other"))
-            for o in root.findall(tag)
-            if (m := _t(o, "measure"))
-        ),
+        outcomes=outcomes,
+        event_groups=event_groups,
+        adverse_events=adverse_events,
         has_results=root.find("clinical_results") is not None,
     )
+
+
+# -- clinical_results ---------------------------------------------------------------------------
+def _results(root: ET.Element, outcomes: tuple[Outcome, ...], nct: str
+             ) -> tuple[tuple[Outcome, ...], tuple[EventGroup, ...], tuple[AdverseEvent, ...]]:
+    """<clinical_results>: outcome measures (attached to the protocol's outcomes), the reported
+    events' groups and terms. The "Total" rows the XML adds to each event list are totals, not
+    terms: they become the groups' totals."""
+    cr = root.find("clinical_results")
+    if cr is None:
+        return outcomes, (), ()
+    reported = []
+    for k, o in enumerate(cr.findall("outcome_list/outcome")):
+        where = f"clinical_results/outcome_list/outcome[{k + 1}]"
+        kind = rs.outcome_kind(_t(o, "type"), f"{where}/type", nct)
+        title = _t(o, "title")
+        if kind is None or title is None:
+            continue
+        groups = {g.get("group_id"): _t(g, "title") or g.get("group_id") for g in o.findall("group_list/group") if g.get("group_id")}
+        m = o.find("measure")
+        counts = {c.get("group_id"): c.get("value") for c in (m.findall("analyzed_list/analyzed[1]/count_list/count") if m is not None else [])}
+        measurements = []
+        for cl in m.findall("class_list/class") if m is not None else []:
+            for cat in cl.findall("category_list/category"):
+                label = " / ".join(x for x in (_t(cl, "title"), _t(cat, "title")) if x) or None
+                for v in cat.findall("measurement_list/measurement"):
+                    gid, value = v.get("group_id"), (v.get("value") or "").strip()
+                    if gid in groups and value:
+                        measurements.append(Measurement(group=groups[gid], value=value, category=label))
+        analyses = [
+            Analysis(groups=tuple(groups[g.text.strip()] for g in a.findall("group_id_list/group_id") if g.text and g.text.strip() in groups),
+                     p_value=_t(a, "p_value"), method=_t(a, "method"), param_type=_t(a, "param_type"), param_value=_t(a, "param_value"))
+            for a in o.findall("analysis_list/analysis")
+        ]
+        result = OutcomeResult(
+            param_type=_t(m, "param"), dispersion_type=_t(m, "dispersion"), unit=_t(m, "units"),
+            population=_t(o, "population"), groups=tuple(groups.values()),
+            participants=tuple(rs.whole(counts.get(g), f"{where}/measure/analyzed_list", nct) for g in groups),
+            measurements=tuple(measurements), analyses=tuple(analyses),
+        )
+        reported.append((kind, title, _t(o, "time_frame"), _t(o, "description"), result))
+    ev = cr.find("reported_events")
+    if ev is None:
+        return rs.attach(outcomes, reported), (), ()
+    titles = {g.get("group_id"): _t(g, "title") or g.get("group_id") for g in ev.findall("group_list/group") if g.get("group_id")}
+    totals: dict[tuple[str, str], tuple[int | None, int | None]] = {}
+    events = []
+    for tag, serious in (("serious_events", True), ("other_events", False)):
+        block = ev.find(tag)
+        if block is None:
+            continue
+        vocab, assessment = _t(block, "default_vocab"), _t(block, "default_assessment")
+        for i, cat in enumerate(block.findall("category_list/category")):
+            organ = _t(cat, "title")
+            for j, e in enumerate(cat.findall("event_list/event")):
+                where = f"clinical_results/reported_events/{tag}/category_list/category[{i + 1}]/event_list/event[{j + 1}]"
+                term = _t(e, "sub_title")
+                if term is None:
+                    continue
+                counts = tuple(EventCount(group=titles.get(c.get("group_id"), c.get("group_id") or "?"),
+                                          affected=rs.whole(c.get("subjects_affected"), f"{where}/counts", nct),
+                                          at_risk=rs.whole(c.get("subjects_at_risk"), f"{where}/counts", nct))
+                               for c in e.findall("counts"))
+                if organ == "Total" and term.startswith("Total,"):
+                    for c, raw in zip(counts, e.findall("counts"), strict=True):
+                        totals[(tag, raw.get("group_id") or "?")] = (c.affected, c.at_risk)
+                    continue
+                sub = e.find("sub_title")
+                events.append(AdverseEvent(
+                    term=term, serious=serious, organ_system=organ,
+                    vocabulary=(sub.get("vocab") if sub is not None and sub.get("vocab") else None) or vocab,
+                    assessment=tx.enum_or_na(_t(e, "assessment") or assessment), counts=counts))
+    groups_out = tuple(
+        EventGroup(title=title, description=_t(g, "description"),
+                   serious_affected=totals.get(("serious_events", gid), (None, None))[0],
+                   serious_at_risk=totals.get(("serious_events", gid), (None, None))[1],
+                   other_affected=totals.get(("other_events", gid), (None, None))[0],
+                   other_at_risk=totals.get(("other_events", gid), (None, None))[1])
+        for g in ev.findall("group_list/group") if (gid := g.get("group_id")) and (title := titles[gid])
+    )
+    return rs.attach(outcomes, reported), groups_out, tuple(events)

@@ -1,4 +1,5 @@
 // name: co-tested-drugs
+// theme: combinations and mechanisms
 // description: Drugs given together with a drug in the same arm (not merely in the same
 // trial, and not as its alternative: "durvalumab or pembrolizumab" are not co-tested), with how
 // many arms and trials combine them. Placebo is not a drug, so never a partner. Observational

@@ -1,4 +1,5 @@
 // name: combination-therapies
+// theme: combinations and mechanisms
 // description: Trial arms in which a drug acting on the target is given together with at least
 // one other active drug in the same arm, in trials studying the condition. Placebo is not an
 // active drug; drugs given in different arms of one trial are not a combination, and neither are

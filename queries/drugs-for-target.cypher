@@ -1,4 +1,5 @@
 // name: drugs-for-target
+// theme: combinations and mechanisms
 // description: Drugs acting on a target or on any member of a target family, with the action
 // type and its source, and how many trials in the graph give each drug.
 // param: target (target, e.g. VEGFR) a target or family: symbol, alias or name (PD-L1, CD274, VEGFR2, VEGFR); resolved to target symbols

@@ -1,4 +1,5 @@
 // name: landscape
+// theme: landscape
 // description: The competitive landscape of a condition (and narrower ones): every drug tested
 // in it, with its targets, the highest phase reached by a trial giving it, and how many trials
 // give it. Highest phase first, then most trials.

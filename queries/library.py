@@ -3,6 +3,7 @@
 Header lines (``//`` comments at the top of the file)::
 
     // name: combination-therapies
+    // theme: combinations and mechanisms
     // description: one paragraph, may continue on following '//' lines
     // param: target (target, optional, e.g. PD-1) what the parameter means
     // column: nct_id  what the column holds
@@ -46,6 +47,9 @@ from trialgraph.records import NCT_ID
 
 log = logging.getLogger(__name__)
 _FLAGS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+#: The themes ``trialgraph queries`` groups the library by, in its order (every query names one).
+THEMES = ("combinations and mechanisms", "trials", "eligibility", "results and safety", "sites and geography",
+          "landscape", "connections")
 _PARAM = re.compile(r"^param:\s*(\w+)\s*\(([^)]*)\)\s*(.*)$")
 _COLUMN = re.compile(r"^column:\s*(\w+)\s*(.*)$")
 
@@ -72,6 +76,7 @@ class Query:
     params: tuple[Param, ...]
     columns: tuple[Column, ...]
     cypher: str
+    theme: str = ""
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -97,7 +102,7 @@ def parse_header(name: str, text: str) -> Query:
         elif m := _COLUMN.match(body):
             columns.append(Column(m.group(1), m.group(2).strip()))
             last = None
-        elif m := re.match(r"^(name|description):\s*(.*)$", body):
+        elif m := re.match(r"^(name|description|theme):\s*(.*)$", body):
             fields[m.group(1)] = m.group(2).strip()
             last = m.group(1)
         elif last == "description" and body:
@@ -106,7 +111,10 @@ def parse_header(name: str, text: str) -> Query:
         raise QueryError(f"queries/{name}.cypher: header 'name:' must be {name!r}, found {fields.get('name')!r}")
     if not fields.get("description"):
         raise QueryError(f"queries/{name}.cypher: header has no 'description:'")
-    return Query(name, fields["description"], tuple(params), tuple(columns), text)
+    if fields.get("theme") not in THEMES:
+        raise QueryError(f"queries/{name}.cypher: header 'theme:' must be one of {', '.join(THEMES)}; "
+                         f"found {fields.get('theme')!r}")
+    return Query(name, fields["description"], tuple(params), tuple(columns), text, fields["theme"])
 
 
 @lru_cache(maxsize=1)
@@ -117,6 +125,12 @@ def library() -> dict[str, Query]:
         name = fname[: -len(".cypher")]
         out[name] = parse_header(name, catalog.statement(name, "trialgraph.queries", ""))
     return out
+
+
+def by_theme() -> list[tuple[str, list[Query]]]:
+    """The library grouped by theme, in THEMES order, each group by name."""
+    queries = list(library().values())
+    return [(t, [q for q in queries if q.theme == t]) for t in THEMES if any(q.theme == t for q in queries)]
 
 
 def get(name: str) -> Query:
@@ -344,18 +358,25 @@ def markdown() -> str:
         "data knows; `--explain` shows how they were resolved.",
         "",
     ]
-    for q in library().values():
-        lines += [f"## {q.name}", "", q.description, ""]
-        if q.params:
-            lines += ["| parameter | kind | required | example | meaning |", "|---|---|---|---|---|"]
-            for p in q.params:
-                lines.append(f"| `{p.name}` | {p.kind} | {'yes' if p.required else 'no'} | {p.example or ''} | {p.description} |")
-            lines.append("")
-        lines += ["| column | meaning |", "|---|---|"]
-        lines += [f"| `{c.name}` | {c.description} |" for c in q.columns]
-        example = " ".join(f"-p {p.name}={_quote(p.example)}" for p in q.params if p.example)
-        lines += ["", "```sh", f"trialgraph query {q.name} {example}".rstrip(), "```", ""]
+    for theme, queries in by_theme():
+        lines += [f"## {theme.capitalize()}", ""]
+        for q in queries:
+            lines += _markdown_query(q)
     return "\n".join(lines)
+
+
+def _markdown_query(q: Query) -> list[str]:
+    lines = [f"### {q.name}", "", q.description, ""]
+    if q.params:
+        lines += ["| parameter | kind | required | example | meaning |", "|---|---|---|---|---|"]
+        for p in q.params:
+            lines.append(f"| `{p.name}` | {p.kind} | {'yes' if p.required else 'no'} | {p.example or ''} | {p.description} |")
+        lines.append("")
+    lines += ["| column | meaning |", "|---|---|"]
+    lines += [f"| `{c.name}` | {c.description} |" for c in q.columns]
+    example = " ".join(f"-p {p.name}={_quote(p.example)}" for p in q.params if p.example)
+    lines += ["", "```sh", f"trialgraph query {q.name} {example}".rstrip(), "```", ""]
+    return lines
 
 
 def _quote(value: str | None) -> str:

@@ -1,4 +1,5 @@
 // name: path
+// theme: connections
 // description: How two entities are connected: the shortest paths (up to 6 steps, up to 10
 // paths) between a trial, drug, target, target family, condition or sponsor and another,
 // e.g. from a drug to a condition through the trials that give it.

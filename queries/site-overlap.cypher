@@ -1,4 +1,5 @@
 // name: site-overlap
+// theme: sites and geography
 // description: Other trials that share sites with a trial (same facility, city and country
 // after normalization), most shared sites first: competing for the same patients and
 // investigators. Sponsor placeholders for a site ("Local Institution (Madrid)", "Research

@@ -1,4 +1,5 @@
 // name: sites-for-trial
+// theme: sites and geography
 // description: The sites of a trial, with the site's recruitment status in that trial.
 // param: nct_id (nct, e.g. NCT04344158) the trial's NCT identifier
 // column: facility the site's facility name

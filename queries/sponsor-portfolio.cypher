@@ -1,4 +1,5 @@
 // name: sponsor-portfolio
+// theme: landscape
 // description: What a sponsor's trials cover: for each matching sponsor, its trials, the drugs
 // they give, those drugs' targets, and the conditions studied. The name matches whole words of
 // the normalized sponsor name.

@@ -1,4 +1,5 @@
 // name: targets-of-drug
+// theme: combinations and mechanisms
 // description: The targets a drug acts on, with the action type, its source, and the target
 // families each target belongs to.
 // param: drug (drug, e.g. anlotinib) a drug: name, code name or brand (AL3818, Nexavar); resolved to drug ids

@@ -1,4 +1,5 @@
 // name: trial
+// theme: trials
 // description: One trial on one row: its arms (each with what it gives), interventions, drugs,
 // the drugs' targets, conditions, sponsors and site count.
 // param: nct_id (nct, e.g. NCT04344158) the trial's NCT identifier

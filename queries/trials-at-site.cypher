@@ -1,4 +1,5 @@
 // name: trials-at-site
+// theme: sites and geography
 // description: Trials run at sites whose facility name contains a text (case ignored),
 // optionally in one city and country. Sponsor placeholders for a site ("Local Institution",
 // "Research Site", "Pfizer Investigational Site", ...: Site.placeholder) are left out, as

@@ -1,4 +1,5 @@
 // name: trials-for-condition
+// theme: trials
 // description: Trials studying a condition or any narrower one ("liver cancer" includes
 // hepatocellular carcinoma), with the condition as each trial wrote it and the qualifiers
 // it added (advanced, metastatic, ...).

@@ -1,4 +1,5 @@
 // name: trials-for-drug
+// theme: trials
 // description: Trials giving a drug, found by any of its names: INN, code name, brand, or a
 // salt or dosage-form spelling ("AK105 Injection" finds penpulimab). Lists how each trial
 // wrote the drug's name.

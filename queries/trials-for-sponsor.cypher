@@ -1,4 +1,5 @@
 // name: trials-for-sponsor
+// theme: trials
 // description: Trials a sponsor leads or collaborates on. The name matches whole words of the
 // sponsor's normalized name (case, punctuation and legal suffixes ignored), so "Junshi" finds
 // "Shanghai Junshi Bioscience Co., Ltd.".

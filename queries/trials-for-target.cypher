@@ -1,4 +1,5 @@
 // name: trials-for-target
+// theme: trials
 // description: Trials giving a drug that acts on a target, or on any member of a target family
 // (VEGFR means FLT1, KDR and FLT4), with the drugs that do.
 // param: target (target, e.g. PD-1) a target or family: symbol, alias or name (PD-1, PDCD1, VEGFR); resolved to target symbols

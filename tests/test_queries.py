@@ -272,8 +272,11 @@ def test_every_library_query_runs_with_its_header_examples(g: Gateway) -> None:
     # every .cypher file of the library runs on the local server, and its header's examples answer
     for query in lib.library().values():
         params = {p.name: p.example for p in query.params if p.example}
+        if query.name == "repurposing":  # needs drug indications (issue 18's reference data): on a fixture of
+            q(g, query.name, **params)  # them in tests/test_results_queries.py; here it runs, answering nothing
+            continue
         assert q(g, query.name, **params), f"{query.name} {params}: no rows"
-    assert len(lib.library()) == 15
+    assert len(lib.library()) == 23
 
 
 def test_rows_whose_keys_are_not_the_header_columns_are_an_error() -> None:

@@ -88,3 +88,41 @@ def test_the_cli_writes_the_file_and_reports_its_shape(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert len(out.read_text(encoding="utf-8").splitlines()) == 500
     assert re.search(r"wrote 500 studies to .*: \d+ arms \(\d\.\d\d/trial\)", result.output)
+
+
+def test_outcomes_results_adverse_events_and_references_at_registry_proportions(studies: list[dict]) -> None:
+    # the real-data sample's figures (benchmarks/results-shape.json, counted off the raw records)
+    p = [s["protocolSection"] for s in studies]
+    outcomes = {k: sum(len(x["outcomesModule"].get(k, [])) for x in p) / N
+                for k in ("primaryOutcomes", "secondaryOutcomes", "otherOutcomes")}
+    assert abs(outcomes["primaryOutcomes"] / 1.865 - 1) < 0.05 and min(len(x["outcomesModule"]["primaryOutcomes"]) for x in p) == 1
+    assert abs(outcomes["secondaryOutcomes"] / 4.285 - 1) < 0.05 and abs(outcomes["otherOutcomes"] / 0.353 - 1) < 0.1
+    results = [s["resultsSection"] for s in studies if "resultsSection" in s]
+    assert abs(len(results) / N - 0.0743) < 0.008
+    assert all(s["hasResults"] == ("resultsSection" in s) for s in studies)
+    serious = sum(len(r["adverseEventsModule"]["seriousEvents"]) for r in results) / len(results)
+    other = sum(len(r["adverseEventsModule"]["otherEvents"]) for r in results) / len(results)
+    assert abs(serious / 4.73 - 1) < 0.15 and abs(other / 25.02 - 1) < 0.1, (serious, other)
+    refs = [r for x in p for r in x.get("referencesModule", {}).get("references", [])]
+    assert abs(len(refs) / N / 1.28 - 1) < 0.05 and abs(sum("pmid" in r for r in refs) / len(refs) - 0.971) < 0.01
+    # every reported measure is one of the trial's outcomes; terms recur across trials
+    for s in studies[:2000]:
+        if "resultsSection" in s:
+            titles = {o["measure"] for k in ("primaryOutcomes", "secondaryOutcomes", "otherOutcomes")
+                      for o in s["protocolSection"]["outcomesModule"].get(k, [])}
+            assert {m["title"] for m in s["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"]} <= titles
+    from collections import Counter
+
+    terms = Counter(e["term"] for r in results for k in ("seriousEvents", "otherEvents") for e in r["adverseEventsModule"][k])
+    assert terms.most_common(1)[0][1] > 20 and len(terms) > 1000
+
+
+def test_a_synthetic_study_with_results_loads_with_them() -> None:
+    out = io.StringIO()
+    synth.write(200, out, seed=3)
+    line = next(ln for ln in out.getvalue().splitlines() if '"resultsSection"' in ln)
+    doc = json.loads(line)
+    (t,) = load_text(line, "synth.ndjson:line 1")
+    ae = doc["resultsSection"]["adverseEventsModule"]
+    assert len(t.adverse_events) == len(ae["seriousEvents"]) + len(ae["otherEvents"])
+    assert sum(o.result is not None for o in t.outcomes) == len(doc["resultsSection"]["outcomeMeasuresModule"]["outcomeMeasures"])

@@ -418,7 +418,7 @@ def synth(n: int, output: Path, seed: int) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table")
 def list_queries(fmt: str) -> None:
     """The query library: names, descriptions, parameters."""
-    from trialgraph.queries.library import library, markdown
+    from trialgraph.queries.library import by_theme, markdown
 
     if fmt == "markdown":
         click.echo(markdown(), nl=False)
@@ -427,6 +427,7 @@ def list_queries(fmt: str) -> None:
     rows = [
         {
             "name": q.name,
+            "theme": theme,
             "description": q.description,
             "parameters": [
                 f"{p.name} ({p.kind}{'' if p.required else ', optional'}{f', e.g. {p.example}' if p.example else ''})"
@@ -434,12 +435,17 @@ def list_queries(fmt: str) -> None:
             ],
             "columns": [c.name for c in q.columns],
         }
-        for q in library().values()
+        for theme, queries in by_theme()
+        for q in queries
     ]
     if fmt == "json":
         click.echo(_render(rows, "json"))
         return
+    theme = None
     for r in rows:
+        if r["theme"] != theme:
+            theme = r["theme"]
+            click.echo(f"== {theme} ==\n")
         click.echo(f"{r['name']}\n  {r['description']}")
         for p in r["parameters"]:
             click.echo(f"  -p {p}")

@@ -114,11 +114,83 @@ class Reference(Record):
     type: str | None = None  # BACKGROUND, RESULT, DERIVED
 
 
+class Measurement(Record):
+    """One reported value of an outcome measure: a result group's value, in one class/category."""
+
+    group: str  # the result group's title
+    value: str  # as the registry writes it ("83.7", "NA")
+    category: str | None = None  # the class and category titles, when the measure has several
+
+
+class Analysis(Record):
+    """One statistical analysis of an outcome measure."""
+
+    groups: tuple[str, ...] = ()  # titles of the result groups compared
+    p_value: str | None = None  # as written: "0.0004", "<0.001"
+    method: str | None = None
+    param_type: str | None = None  # Hazard Ratio (HR), Mean Difference, ...
+    param_value: str | None = None
+
+
+class OutcomeResult(Record):
+    """An outcome measure's reported results (the results section), as the registry gives them."""
+
+    param_type: str | None = None  # NUMBER, MEAN, MEDIAN, COUNT_OF_PARTICIPANTS, ...
+    dispersion_type: str | None = None
+    unit: str | None = None
+    population: str | None = None
+    groups: tuple[str, ...] = ()  # result group titles, in order
+    participants: tuple[int | None, ...] = ()  # analysed participants per group (parallel to groups)
+    measurements: tuple[Measurement, ...] = ()
+    analyses: tuple[Analysis, ...] = ()
+
+
 class Outcome(Record):
     kind: Literal["primary", "secondary", "other"]
     measure: str
     time_frame: str | None = None
     description: str | None = None
+    result: OutcomeResult | None = None  # a results section reported it
+
+
+class EventCount(Record):
+    group: str  # the adverse-event group's title
+    affected: int | None = Field(default=None, ge=0)
+    at_risk: int | None = Field(default=None, ge=0)
+
+
+class AdverseEvent(Record):
+    """One adverse event term a trial's results section reports, serious or other, with the
+    participants affected and at risk in each of its event groups."""
+
+    term: str
+    serious: bool
+    organ_system: str | None = None
+    vocabulary: str | None = None  # "MedDRA (18.0)"
+    assessment: str | None = None  # SYSTEMATIC_ASSESSMENT, NON_SYSTEMATIC_ASSESSMENT
+    counts: tuple[EventCount, ...] = ()
+
+    @property
+    def affected(self) -> int | None:
+        known = [c.affected for c in self.counts if c.affected is not None]
+        return sum(known) if known else None
+
+    @property
+    def at_risk(self) -> int | None:
+        known = [c.at_risk for c in self.counts if c.at_risk is not None]
+        return sum(known) if known else None
+
+
+class EventGroup(Record):
+    """A group of participants the adverse events are reported for (usually an arm), with its totals."""
+
+    title: str
+    description: str | None = None
+    serious_affected: int | None = Field(default=None, ge=0)
+    serious_at_risk: int | None = Field(default=None, ge=0)
+    other_affected: int | None = Field(default=None, ge=0)
+    other_at_risk: int | None = Field(default=None, ge=0)
+    deaths: int | None = Field(default=None, ge=0)
 
 
 class MeshTerm(Record):
@@ -178,6 +250,8 @@ class Trial(Record):
     contacts: tuple[Contact, ...] = ()
     references: tuple[Reference, ...] = ()
     outcomes: tuple[Outcome, ...] = ()
+    event_groups: tuple[EventGroup, ...] = ()
+    adverse_events: tuple[AdverseEvent, ...] = ()
     related_trials: tuple[RelatedTrial, ...] = ()
     has_results: bool | None = None
 

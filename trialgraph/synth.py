@@ -28,6 +28,15 @@ Where each distribution comes from (also in BENCHMARKS.md):
   are chosen so that each real name is in a fraction of a percent of trials. The rest are
   synthetic names, which the resolver tries and reports as unresolved (as it does for real
   names it does not know).
+- Outcomes, results, adverse events and references: the shares and means of the API v2 records
+  of the project's real-data sample (1,185 distinct full records; ``benchmarks/results_shape.py``
+  counts them off the raw files, its output is ``benchmarks/results-shape.json``): 7.43% of
+  studies have a results section; per study 1.865 primary (at least one), 4.285 secondary and
+  0.353 other outcome measures; per study with results 4.73 serious and 25.02 other adverse-event
+  terms; 1.28 references per study, 97.1% with a PMID, of types BACKGROUND 67.3%, RESULT 21.6%,
+  DERIVED 11.1%. Counts are Poisson around those means (a modelling choice). Adverse-event terms
+  are synthetic names drawn from a Zipf pool (exponent 0.9, a modelling choice, so common terms
+  recur across trials), each under one of the 27 MedDRA system organ classes (MedDRA's own list).
 """
 
 from __future__ import annotations
@@ -50,6 +59,25 @@ RANDOMIZED = 0.65
 PARETO_ALPHA, SITE_CAP = 0.96, 2500
 NEW_SITE = 0.21
 REAL_DRUG, REAL_CONDITION = 0.02, 0.015
+# benchmarks/results-shape.json (the real-data sample's API v2 records)
+RESULTS_SHARE = 0.0743
+PRIMARY_OUTCOMES, SECONDARY_OUTCOMES, OTHER_OUTCOMES = 1.865, 4.285, 0.353
+SERIOUS_TERMS, OTHER_TERMS = 4.73, 25.02
+REFERENCES, PMID_SHARE = 1.28, 0.971
+_REFERENCE_TYPES = (("BACKGROUND", 0.673), ("RESULT", 0.216), ("DERIVED", 0.111))
+# MedDRA's 27 system organ classes (MedDRA, "System Organ Classes", meddra.org)
+_ORGAN_SYSTEMS = (
+    "Blood and lymphatic system disorders", "Cardiac disorders", "Congenital, familial and genetic disorders",
+    "Ear and labyrinth disorders", "Endocrine disorders", "Eye disorders", "Gastrointestinal disorders",
+    "General disorders and administration site conditions", "Hepatobiliary disorders", "Immune system disorders",
+    "Infections and infestations", "Injury, poisoning and procedural complications", "Investigations",
+    "Metabolism and nutrition disorders", "Musculoskeletal and connective tissue disorders",
+    "Neoplasms benign, malignant and unspecified (incl cysts and polyps)", "Nervous system disorders",
+    "Pregnancy, puerperium and perinatal conditions", "Psychiatric disorders", "Renal and urinary disorders",
+    "Reproductive system and breast disorders", "Respiratory, thoracic and mediastinal disorders",
+    "Skin and subcutaneous tissue disorders", "Social circumstances", "Surgical and medical procedures",
+    "Vascular disorders", "Product issues",
+)
 
 _WORDS = ["patients", "with", "advanced", "disease", "receive", "study", "treatment", "until", "progression", "or", "unacceptable", "toxicity", "the", "primary", "endpoint", "is", "progression", "free", "survival", "assessed", "by", "independent", "review", "secondary", "endpoints", "include", "overall", "survival", "objective", "response", "rate", "duration", "of", "response", "and", "safety", "participants", "must", "have", "measurable", "disease", "adequate", "organ", "function", "and", "an", "ECOG", "performance", "status", "of", "0", "or", "1", "prior", "systemic", "therapy", "is", "allowed", "exclusion", "criteria", "include", "active", "autoimmune", "disease", "untreated", "brain", "metastases", "pregnancy", "and", "known", "hypersensitivity", "to", "any", "component", "of", "the", "study", "drugs", "dose", "escalation", "follows", "a", "standard", "design", "with", "expansion", "cohorts", "at", "the", "recommended", "phase", "2", "dose"]
 _CITIES = (
@@ -107,10 +135,16 @@ class Shape:
     site_links: int = 0
     interventions: int = 0
     max_sites: int = 0
+    outcomes: int = 0
+    with_results: int = 0
+    adverse_events: int = 0  # serious and other terms reported, per trial
+    references: int = 0
 
     def per_trial(self) -> dict[str, float]:
         n = max(self.trials, 1)
-        return {"arms": self.arms / n, "arm_interventions": self.arm_interventions / n, "site_links": self.site_links / n}
+        return {"arms": self.arms / n, "arm_interventions": self.arm_interventions / n, "site_links": self.site_links / n,
+                "outcomes": self.outcomes / n, "results_share": self.with_results / n, "references": self.references / n,
+                "adverse_events_per_trial_with_results": self.adverse_events / max(self.with_results, 1)}
 
 
 class Registry:
@@ -125,6 +159,7 @@ class Registry:
         self.drugs = _Pool(rng, max(n // 8, 10), 0.7, lambda k: f"SYN-{k:06d}")
         self.conditions = _Pool(rng, max(n // 5, 10), 0.75, lambda k: f"Synthetic Condition {k:06d}")
         self.popular_sites = _Pool(rng, max(n // 4, 10), 0.6, self._site)
+        self.ae_terms = _Pool(rng, max(n // 4, 50), 0.9, lambda k: (f"Synthetic adverse event {k:06d}", rng.choice(_ORGAN_SYSTEMS)))
         self.new_sites = itertools.count(10_000_000)
         self.shape = Shape()
 
@@ -147,6 +182,71 @@ class Registry:
         if self.rng.random() < SINGLE_SITE:
             return 1
         return min(SITE_CAP, int(2 * (1 - self.rng.random()) ** (-1 / PARETO_ALPHA)))
+
+    def _poisson(self, mean: float) -> int:
+        """Knuth's method (the means here are small)."""
+        limit, k, p = pow(2.718281828459045, -mean), 0, self.rng.random()
+        while p > limit:
+            k += 1
+            p *= self.rng.random()
+        return k
+
+    def _outcomes(self) -> dict[str, list[dict[str, str]]]:
+        out = {}
+        for key, n, years in (("primaryOutcomes", 1 + self._poisson(PRIMARY_OUTCOMES - 1), 2),
+                              ("secondaryOutcomes", self._poisson(SECONDARY_OUTCOMES), 3),
+                              ("otherOutcomes", self._poisson(OTHER_OUTCOMES), 3)):
+            if n:
+                out[key] = [{"measure": self._text(5), "description": self._text(20), "timeFrame": f"{years} years"}
+                            for _ in range(n)]
+            self.shape.outcomes += n
+        return out
+
+    def _results(self, outcomes: dict[str, list[dict[str, str]]], arms: list[dict[str, Any]], enrollment: int) -> dict[str, Any]:
+        rng = self.rng
+        labels = [a["label"] for a in arms] or ["All participants"]
+        per_group = max(enrollment // len(labels), 1)
+        measures = []
+        for key, kind in (("primaryOutcomes", "PRIMARY"), ("secondaryOutcomes", "SECONDARY"), ("otherOutcomes", "OTHER_PRE_SPECIFIED")):
+            for o in outcomes.get(key, []):
+                m: dict[str, Any] = {
+                    "type": kind, "title": o["measure"], "timeFrame": o["timeFrame"], "paramType": "MEAN", "unitOfMeasure": "units",
+                    "groups": [{"id": f"OG{g:03d}", "title": t} for g, t in enumerate(labels)],
+                    "denoms": [{"units": "Participants", "counts": [{"groupId": f"OG{g:03d}", "value": str(per_group)} for g in range(len(labels))]}],
+                    "classes": [{"categories": [{"measurements": [{"groupId": f"OG{g:03d}", "value": f"{rng.uniform(0, 100):.1f}"}
+                                                                  for g in range(len(labels))]}]}],
+                }
+                if len(labels) > 1:
+                    m["analyses"] = [{"groupIds": [f"OG{g:03d}" for g in range(len(labels))], "pValue": f"{rng.random():.3f}",
+                                      "statisticalMethod": "ANCOVA"}]
+                measures.append(m)
+        groups = [{"id": f"EG{g:03d}", "title": t, "seriousNumAffected": 0, "seriousNumAtRisk": per_group,
+                   "otherNumAffected": 0, "otherNumAtRisk": per_group} for g, t in enumerate(labels)]
+        events: dict[str, list[dict[str, Any]]] = {"seriousEvents": [], "otherEvents": []}
+        for key, mean in (("seriousEvents", SERIOUS_TERMS), ("otherEvents", OTHER_TERMS)):
+            seen: set[str] = set()
+            for _ in range(self._poisson(mean)):
+                term, organ = self.ae_terms.draw()
+                if term in seen:
+                    continue
+                seen.add(term)
+                events[key].append({"term": term, "organSystem": organ, "sourceVocabulary": "MedDRA (synthetic)",
+                                    "assessmentType": "SYSTEMATIC_ASSESSMENT",
+                                    "stats": [{"groupId": f"EG{g:03d}", "numAffected": rng.randrange(0, max(per_group // 5, 1) + 1),
+                                               "numAtRisk": per_group} for g in range(len(labels))]})
+        self.shape.adverse_events += len(events["seriousEvents"]) + len(events["otherEvents"])
+        return {"outcomeMeasuresModule": {"outcomeMeasures": measures},
+                "adverseEventsModule": {"frequencyThreshold": "5", "eventGroups": groups, **events}}
+
+    def _references(self) -> list[dict[str, str]]:
+        refs = []
+        for _ in range(self._poisson(REFERENCES)):
+            ref = {"type": _choice(self.rng, _REFERENCE_TYPES), "citation": f"Synthetic citation. {self._text(10)}."}
+            if self.rng.random() < PMID_SHARE:
+                ref["pmid"] = str(90_000_000 + self.rng.randrange(10_000_000))  # beyond PubMed's issued ids
+            refs.append(ref)
+        self.shape.references += len(refs)
+        return refs
 
     def _drug_name(self) -> str:
         if self.real_drugs and self.rng.random() < REAL_DRUG:
@@ -211,7 +311,10 @@ class Registry:
                                     "interventionModel": "PARALLEL" if n_arms > 1 else "SINGLE_GROUP",
                                     "primaryPurpose": "TREATMENT", "maskingInfo": {"masking": "NONE"}}
         shape.trials += 1
-        return {
+        outcomes = self._outcomes()
+        references = self._references()
+        with_results = rng.random() < RESULTS_SHARE
+        study: dict[str, Any] = {
             "protocolSection": {
                 "identificationModule": {
                     "nctId": nct, "orgStudyIdInfo": {"id": f"SYN-{i}"},
@@ -229,14 +332,19 @@ class Registry:
                 "conditionsModule": {"conditions": conditions, "keywords": [self._text(2) for _ in range(rng.randrange(0, 4))]},
                 "designModule": design,
                 "armsInterventionsModule": {"armGroups": arms, "interventions": list(interventions.values())},
-                "outcomesModule": {"primaryOutcomes": [{"measure": self._text(5), "timeFrame": "2 years"}],
-                                   "secondaryOutcomes": [{"measure": self._text(5), "timeFrame": "3 years"} for _ in range(rng.randrange(0, 4))]},
+                "outcomesModule": outcomes,
                 "eligibilityModule": {"eligibilityCriteria": self._text(rng.randrange(50, 600)), "sex": "ALL",
                                       "minimumAge": "18 Years", "healthyVolunteers": False},
                 "contactsLocationsModule": {"locations": list(sites.values())},
             },
-            "hasResults": rng.random() < 0.15,
+            "hasResults": with_results,
         }
+        if references:
+            study["protocolSection"]["referencesModule"] = {"references": references}
+        if with_results:
+            shape.with_results += 1
+            study["resultsSection"] = self._results(outcomes, arms, design["enrollmentInfo"]["count"])
+        return study
 
     def studies(self) -> Iterator[dict[str, Any]]:
         for i in range(self.n):

@@ -10,3 +10,8 @@ CREATE CONSTRAINT targetfamily_family_id IF NOT EXISTS FOR (n:TargetFamily) REQU
 CREATE CONSTRAINT condition_condition_id IF NOT EXISTS FOR (n:Condition) REQUIRE n.condition_id IS UNIQUE;
 CREATE CONSTRAINT sponsor_sponsor_id IF NOT EXISTS FOR (n:Sponsor) REQUIRE n.sponsor_id IS UNIQUE;
 CREATE CONSTRAINT site_site_id IF NOT EXISTS FOR (n:Site) REQUIRE n.site_id IS UNIQUE;
+CREATE CONSTRAINT outcome_key IF NOT EXISTS FOR (n:Outcome) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT adverseevent_key IF NOT EXISTS FOR (n:AdverseEvent) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT publication_pmid IF NOT EXISTS FOR (n:Publication) REQUIRE n.pmid IS UNIQUE;
+// the eligibility criteria, searchable: CALL db.index.fulltext.queryNodes('trial_eligibility', 'metastases')
+CREATE FULLTEXT INDEX trial_eligibility IF NOT EXISTS FOR (n:Trial) ON EACH [n.eligibility_criteria];
