@@ -21,7 +21,7 @@ from trialgraph.errors import GraphError, GraphUnavailableError
 from trialgraph.graph import catalog, model, schema
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.gencypher import has_new_variant
-from trialgraph.graph.merge import Disagreement, Stored, merge, rank
+from trialgraph.graph.merge import Disagreement, Stored, merge, older_version, rank
 from trialgraph.graph.results import result_rows
 from trialgraph.ontology.normalize import DRUG_LIKE_TYPES, ResolvedTrial, unresolved_drug_name
 from trialgraph.ontology.reference import ReferenceData
@@ -371,6 +371,7 @@ class WriteReport:
     trials_written: int = 0
     trials_unchanged: int = 0  # renderings the graph already holds, unchanged: not written again
     renderings_merged: int = 0  # another rendering (layout and file) merged into a trial of the graph or batch
+    renderings_older: int = 0  # an older version of a record the graph holds (merge.older_version): skipped
     failed: list[tuple[str, str]] = field(default_factory=list)  # (nct_id, reason)
     disagreements: list[Disagreement] = field(default_factory=list)
 
@@ -472,6 +473,13 @@ class GraphWriter(RowBuilder):
         for row in pending:
             nct = row["nct_id"]
             previous = out.get(nct) or stored.get(nct)
+            held_date = older_version(previous, row)
+            if held_date is not None:
+                report.renderings_older += 1
+                log.warning("%s: %s is an older version (last update %s) of the record the graph holds (%s): skipped",
+                            nct, row["props"].get("source_file") or row["props"].get("source_layout"),
+                            row["props"].get("last_update_date"), held_date)
+                continue
             if previous is not None:
                 sources = (previous.props if isinstance(previous, Stored) else previous["props"]).get("sources", [])
                 if _source(row["props"]) not in sources:  # a second rendering, not the same one again

@@ -314,6 +314,7 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
         f"read {report.trials_parsed} trial record(s) from {report.files_read} file(s); wrote {report.trials_written} "
         f"trial(s) into {where}; {report.trials_unchanged} unchanged; merged {report.renderings_merged} extra "
         f"rendering(s); rejected {rejected}"
+        + (f"; skipped {report.renderings_older} older version(s) of records the graph holds" if report.renderings_older else "")
         + (f"; {len(report.warnings)} warning(s): " + ", ".join(f"{n} {kind}" for kind, n in report.warnings_by_kind().items())
            if report.warnings else "")
     )

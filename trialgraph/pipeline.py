@@ -92,6 +92,7 @@ class LoadReport:
     problems: list[LoadProblem] = field(default_factory=list)
     unresolved: Unresolved = field(default_factory=Unresolved)
     renderings_merged: int = 0
+    renderings_older: int = 0  # older versions of records the graph holds: skipped (graph/merge.py)
     disagreements: list[Disagreement] = field(default_factory=list)
     warnings: list[LoadProblem] = field(default_factory=list)  # loaded, but changed on the way (control characters)
     documents_skipped: int = 0  # committed by an interrupted load (journal), not read again
@@ -116,6 +117,7 @@ class LoadReport:
             "trials_unchanged": self.trials_unchanged,
             "documents_unchanged": self.documents_unchanged,
             "renderings_merged": self.renderings_merged,
+            "renderings_older": self.renderings_older,
             "resumed": {"documents_skipped": self.documents_skipped, "trials_skipped": self.trials_skipped},
             "rejected": [{"file": p.file, "field": p.field, "message": p.message} for p in self.problems],
             "warnings_by_kind": self.warnings_by_kind(),
@@ -379,6 +381,7 @@ def load(paths: list[Path], gateway: Gateway, batch_size: int = 100, resolver: R
     report.trials_written = written.trials_written
     report.trials_unchanged += written.trials_unchanged
     report.renderings_merged = written.renderings_merged
+    report.renderings_older = written.renderings_older
     report.disagreements = written.disagreements
     for nct, reason in written.failed:
         report.problems.append(LoadProblem(nct, None, f"not written: {reason}"))
