@@ -618,7 +618,9 @@ def reference_triples(drugs: Iterable[dict[str, Any]], targets: Iterable[dict[st
                       conditions: Iterable[tuple[str, dict[str, Any]]] = ()) -> Iterator[Triple]:
     """Drugs (with mechanisms), targets, families, reference conditions and the broader links
     between them."""
+    stated: set[str] = set()
     for cid, props in conditions:
+        stated.add(cid)
         yield from condition_triples(cid, props)
     symbols: dict[str, URIRef] = {}
     for t in targets:
@@ -647,7 +649,7 @@ def reference_triples(drugs: Iterable[dict[str, Any]], targets: Iterable[dict[st
         for alias in _values(fp.get("aliases")):
             yield iri, _V.SKOS_altLabel, _text(alias)
     for d in drugs:
-        yield from drug_triples(d["props"], d.get("acts_on", ()), symbols, d.get("indications") or ())
+        yield from drug_triples(d["props"], d.get("acts_on", ()), symbols, d.get("indications") or (), stated)
     for narrow, broad in broader:
         yield condition_iri(narrow), _V.TG_broader, condition_iri(broad)
 
@@ -665,9 +667,11 @@ def xref_iri(curie: str) -> URIRef:
 
 def drug_triples(dp: dict[str, Any], acts_on: Iterable[dict[str, Any]],
                  symbols: dict[str, URIRef] | None = None,
-                 indications: Iterable[dict[str, Any]] = ()) -> Iterator[Triple]:
+                 indications: Iterable[dict[str, Any]] = (), stated: frozenset[str] | set[str] = frozenset()
+                 ) -> Iterator[Triple]:
     """A drug (reference or unresolved), its mechanisms and its indications (INDICATED_FOR, each
-    a tg:Indication node with the highest phase reached and the source)."""
+    a tg:Indication node with the highest phase reached and the source); an indication's
+    condition is stated here unless the reference data states it (``stated``)."""
     symbols = symbols or {}
     iri = drug_iri(dp["drug_id"])
     yield iri, _V.RDF_type, _V.SDO_Drug
@@ -707,7 +711,7 @@ def drug_triples(dp: dict[str, Any], acts_on: Iterable[dict[str, Any]],
         if ind.get("source"):
             yield node, _V.DCTERMS_source, _text(ind["source"])
         props = ind.get("props") or {}
-        if not props.get("sources"):  # reference conditions are stated once, by reference_triples
+        if cid not in stated and not props.get("sources"):  # reference conditions: by reference_triples
             yield from condition_triples(cid, props)
 
 
