@@ -15,6 +15,11 @@ them into triples:
   (MedicalTrial, Drug, MedicalCondition, Organization, Place) and Biolink where it fits
   (``biolink:affects`` drug -> target, ``biolink:in_clinical_trials_for`` drug -> condition).
 - Arms and what each gives are kept, so arm-level combinations survive the export.
+- Results (issue 22): outcomes with their result groups and values, adverse event terms (shared)
+  with each trial's report and per-group counts, cited articles as PubMed IRIs
+  (``https://pubmed.ncbi.nlm.nih.gov/<pmid>``), drugs' indications. A relationship with
+  properties (REPORTED, CITES, INDICATED_FOR) is also a node (tg:AdverseEventReport,
+  tg:Citation, tg:Indication) next to the direct link, as conditions studied and site statuses are.
 
 N-Triples and Turtle are written in chunks (flat memory at any size); JSON-LD is built in memory.
 """
@@ -806,8 +811,9 @@ _TRIAL_OWNED = BASE + "trial/"
 
 def _owner(subject: str) -> str | None:
     """The NCT id of the trial a subject belongs to (the trial, its arms, interventions,
-    condition links and site statuses), or None for a node trials share (drugs, conditions,
-    sponsors, sites, reference data)."""
+    condition links, site statuses, outcomes, adverse event reports and citations), or None for a
+    node trials share (drugs, conditions, sponsors, sites, adverse event terms, articles,
+    reference data)."""
     if subject.startswith(_TRIAL_IRI):
         return subject[len(_TRIAL_IRI):]
     if subject.startswith(_TRIAL_OWNED):
