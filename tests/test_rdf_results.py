@@ -214,7 +214,8 @@ def test_from_files_streamed_and_in_memory_state_the_same_triples() -> None:
 
 def broken(graph: Graph) -> Graph:
     """The export with one report without its term, a count that is no number, a citation of an
-    article that is no Publication and an outcome of an unknown type."""
+    article that is no Publication, an outcome of an unknown type and an article's PMID that is
+    no number."""
     out = Graph()
     for t in graph:
         out.add(t)
@@ -229,6 +230,9 @@ def broken(graph: Graph) -> Graph:
     outcome = rdf.outcome_iri("NCT00790751:primary:1")
     out.remove((outcome, TG.outcomeType, None))
     out.add((outcome, TG.outcomeType, Literal("tertiary")))
+    pub = rdf.publication_iri("20664591")  # a shared node: checked apart from the trials
+    out.remove((pub, TG.pmid, None))
+    out.add((pub, TG.pmid, Literal("PMID20664591")))
     return out
 
 
@@ -240,7 +244,7 @@ def test_results_export_conforms_and_a_broken_one_does_not(exported_nt: str, tmp
     bad = broken(graph)
     conforms, text = validate_graph(bad)
     assert not conforms
-    for word in ("adverseEvent", "atRisk", "publication", "outcomeType"):
+    for word in ("adverseEvent", "atRisk", "publication", "outcomeType", "pmid"):
         assert word in text
     # the N-Triples validator (a trial at a time) finds what whole-graph validation finds
     good_file, bad_file = tmp_path / "good.nt", tmp_path / "bad.nt"
@@ -248,7 +252,10 @@ def test_results_export_conforms_and_a_broken_one_does_not(exported_nt: str, tmp
     bad_file.write_text(bad.serialize(format="nt"), encoding="utf-8")
     assert validate.stream_results(good_file) == set()
     whole = validate.graph_results(bad)
-    assert whole and validate.stream_results(bad_file, chunk=2, shared_chunk=7) == whole
+    rep = rdf.adverse_event_report_iri("NCT00790751", "acute myocardial infarction|cardiac disorders", True)
+    assert {r[0] for r in whole} == {str(rep), str(rdf.citation_iri("NCT00790751", "22248153")),
+                                     str(rdf.outcome_iri("NCT00790751:primary:1")), str(rdf.publication_iri("20664591"))}
+    assert validate.stream_results(bad_file, chunk=2, shared_chunk=7) == whole
 
 
 @pytest.mark.unit
