@@ -42,6 +42,7 @@ from rdflib.namespace import DCTERMS, OWL, SKOS
 
 from trialgraph.graph import catalog, model
 from trialgraph.graph.gateway import Gateway
+from trialgraph.graph.results import _norm  # case and spacing ignored: how results match group titles to arms
 from trialgraph.ontology.reference import ReferenceData
 
 BASE = "https://w3id.org/trialgraph/"
@@ -472,8 +473,6 @@ def _decimal(text: str) -> Literal | None:
 def _arm_of(row: dict[str, Any]) -> dict[str, URIRef]:
     """The trial's arms by normalized label (graph/results.py's rule): a result or event group
     titled like an arm is linked to it."""
-    from trialgraph.graph.results import _norm
-
     return {_norm(a["props"].get("label")): arm_iri(a["arm_id"]) for a in row.get("arms", ()) if a["props"].get("label")}
 
 
@@ -483,8 +482,6 @@ def results_triples(row: dict[str, Any]) -> Iterator[Triple]:
     counts) a tg:AdverseEventReport node with one tg:AdverseEventGroupCount per event group; the
     articles it cites, each citation (CITES, with its reference type) a tg:Citation node. Shared
     nodes (terms, articles) come as one run of triples each, stated once per trial."""
-    from trialgraph.graph.results import _norm
-
     nct = row["nct_id"]
     t = trial_iri(nct)
     arms = _arm_of(row)
