@@ -45,7 +45,8 @@ def test_bad_files_are_reported_and_good_ones_still_load(env: dict[str, str], se
     assert "junk.txt: unknown layout" in err and "Traceback" not in err
     data = json.loads(report.read_text(encoding="utf-8"))
     assert (data["trials_read"], data["trials_written"]) == (1, 1)
-    (rejected,) = data["rejected"]
+    assert (data["rejected"]["total"], data["rejected"]["by_kind"]) == (1, {"unreadable": 1})
+    (rejected,) = data["rejected"]["examples"]
     assert rejected["file"].endswith("junk.txt") and "unknown layout" in rejected["message"]
 
 
@@ -143,6 +144,6 @@ def test_warnings_are_counted_by_kind_in_the_summary_and_the_report(env: dict[st
     assert "rejected 0; 1 warning(s): 1 invalid-value" in out
     assert "phases: NCT55555555: 'PHASE5' is not a value of the registry's phase: dropped" in err
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["warnings_by_kind"] == {"invalid-value": 1}
-    (w,) = data["warnings"]
+    assert {k: data["warnings"][k] for k in ("total", "by_kind")} == {"total": 1, "by_kind": {"invalid-value": 1}}
+    (w,) = data["warnings"]["examples"]
     assert (w["field"], w["kind"]) == ("phases", "invalid-value") and w["file"].endswith("study_data_5.json")

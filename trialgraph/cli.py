@@ -326,7 +326,8 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
     if report.documents_skipped:
         click.echo(f"resumed an interrupted load: skipped {report.documents_skipped} document(s) "
                    f"({report.trials_skipped} trial(s)) it had already committed")
-    rejected = len(report.problems)
+    rejected = len(report.problems) if not report.problems else (
+        f"{len(report.problems)} (" + ", ".join(f"{n} {kind}" for kind, n in report.problems.by_kind().items()) + ")")
     click.echo(
         f"read {report.trials_parsed} trial record(s) from {report.files_read} file(s); wrote {report.trials_written} "
         f"trial(s) into {where}; {report.trials_unchanged} unchanged; merged {report.renderings_merged} extra "
@@ -347,12 +348,12 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
                    + (f"; the {min(show_unresolved, len(rows))} most frequent:" if show_unresolved else ""))
         if show_unresolved:
             click.echo(_render(rows, "table", ["kind", "name", "trials", "examples"]))
-    for d in report.disagreements:
-        click.echo(f"disagreement: {d}", err=True)
-    for p in report.problems:
-        click.echo(f"rejected: {p}", err=True)
-    for p in report.warnings:
-        click.echo(f"warning: {p}", err=True)
+    for what, tally in (("disagreement", report.disagreements), ("rejected", report.problems),
+                        ("warning", report.warnings)):
+        for item in tally:
+            click.echo(f"{what}: {item}", err=True)
+        for kind, n in tally.left_out().items():  # the report keeps the first few of each kind
+            click.echo(f"{what}: ... and {n:,} more of kind {kind} (first {tally.keep} shown)", err=True)
     if report_file:
         report_file.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         click.echo(f"report written to {report_file}")
