@@ -519,7 +519,7 @@ class GraphWriter(RowBuilder):
                 except model.PropertyTypeError as e:
                     self._refuse(report, failed, row["nct_id"], str(e))
             if good:
-                self._write(good, stored, report, failed, entities)
+                self._write(good, stored, report, entities, failed)
             if on_commit:
                 on_commit(batch, failed)
         return report
@@ -537,8 +537,11 @@ class GraphWriter(RowBuilder):
         failed.add(nct_id)
         report.failed.add("not-written", (nct_id, reason))
 
-    def _write(self, rows: list[dict[str, Any]], stored: set[str], report: WriteReport, failed: set[str],
-               entities: dict[str, dict[str, list[dict[str, Any]]]] | None = None) -> None:
+    def _write(self, rows: list[dict[str, Any]], stored: set[str], report: WriteReport,
+               entities: dict[str, dict[str, list[dict[str, Any]]]] | None = None,
+               failed: set[str] | None = None) -> None:
+        """Write the rows, else each on its own; ``failed`` collects the ids of those refused."""
+        failed = set() if failed is None else failed
         try:
             self.write_rows(rows, stored, entities)
             report.trials_written += len(rows)

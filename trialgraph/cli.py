@@ -52,8 +52,8 @@ def _text(v: Any) -> str:
     "name (role)", a site "facility (city)"), any other map as "key: value" pairs."""
     if v is None:
         return ""
-    if isinstance(v, list):
-        return ", ".join(map(_text, v))
+    if isinstance(v, list):  # maps hold lists of their own ("x, y"): a list of maps is split by "; "
+        return ("; " if any(isinstance(x, dict) for x in v) else ", ").join(map(_text, v))
     if isinstance(v, dict):
         keys = set(v)
         if keys == {"label", "type", "gives"}:
