@@ -33,6 +33,7 @@ OPTIONAL MATCH (a)-[:GIVES]->(ai:Intervention)
 WITH t, interventions, drugs, targets, a, ai
 ORDER BY a.label, ai.name
 WITH t, interventions, drugs, targets, a, collect(ai.name) AS given
+ORDER BY a.label
 WITH t, interventions, drugs, targets,
      collect(CASE WHEN a IS NULL THEN null ELSE {label: a.label, type: a.type, gives: given} END) AS arms
 OPTIONAL MATCH (t)-[:STUDIES]->(c:Condition)

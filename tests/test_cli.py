@@ -147,3 +147,26 @@ def test_warnings_are_counted_by_kind_in_the_summary_and_the_report(env: dict[st
     assert {k: data["warnings"][k] for k in ("total", "by_kind")} == {"total": 1, "by_kind": {"invalid-value": 1}}
     (w,) = data["warnings"]["examples"]
     assert (w["field"], w["kind"]) == ("phases", "invalid-value") and w["file"].endswith("study_data_5.json")
+
+
+def test_query_pages_with_skip_and_limit_and_phrases_plain_rows(env: dict[str, str], seeds_dir: Path) -> None:
+    code, out, _ = run(env, "load", str(seeds_dir))
+    assert code == 0
+    args = ("query", "combination-therapies", "-p", "target=PD-1", "--format", "json")
+    code, out, _ = run(env, *args)
+    whole = [(r["nct_id"], r["arm"]) for r in json.loads(out)]
+    assert len(whole) == 3  # the seeds' three PD-1 combination arms (the csv above)
+    code, out, err = run(env, *args, "--limit", "1")
+    assert code == 0 and [(r["nct_id"], r["arm"]) for r in json.loads(out)] == whole[:1]
+    assert "showing rows 1 to 1; more with --skip 1" in err
+    code, out, err = run(env, *args, "--skip", "1", "--limit", "5")
+    assert code == 0 and [(r["nct_id"], r["arm"]) for r in json.loads(out)] == whole[1:] and "more with" not in err
+    code, _, err = run(env, *args, "--limit", "0")
+    assert code == 2 and "--limit" in err
+    # the row holds maps; the table phrases them as before ("label [type]: what it gives", "name (role)")
+    code, out, _ = run(env, "query", "trial", "-p", "nct_id=NCT04344158")
+    assert code == 0
+    assert re.search(r"^arms +AK105 combined with Anlotinib \[EXPERIMENTAL\]: AK105 Injection, "
+                     r"Anlotinib Hydrochloride Capsules$", out, re.M), out
+    assert re.search(r"^ +Sorafenib Tosylate Tablets \[ACTIVE_COMPARATOR\]: Sorafenib Tosylate Tablets$", out, re.M), out
+    assert re.search(r"^sponsors +Chia Tai Tianqing Pharmaceutical Group Co., Ltd. \(lead\)$", out, re.M), out
