@@ -152,3 +152,16 @@ def test_ddl_covers_every_natural_key_on_both_engines() -> None:
     assert got_falkor == keys and len(falkor) == len(keys)
     for name in ("schema.neo4j", "schema.falkordb"):  # splitting on ';' is safe only without literals
         assert not any(re.search(r"['\"`]", s) for s in catalog.ddl_statements(name))
+
+
+def test_a_library_statement_that_does_not_page_is_refused() -> None:
+    from trialgraph.errors import QueryError
+    from trialgraph.queries.library import parse_header
+
+    head = "// name: x\n// theme: trials\n// description: d\n// param: nct_id (nct) n\n// column: nct_id n\n"
+    body = "MATCH (t:Trial {nct_id: $nct_id})\nRETURN t.nct_id AS nct_id\n"
+    assert parse_header("x", head + body + "ORDER BY nct_id\nSKIP $skip LIMIT $limit\n").name == "x"
+    for bad in (body, body + "SKIP $skip LIMIT $limit\n", body + "ORDER BY nct_id\nLIMIT 10\n",
+                "// param: limit (int) n\n" + body + "ORDER BY nct_id\nSKIP $skip LIMIT $limit\n"):
+        with pytest.raises(QueryError, match="SKIP|paging"):
+            parse_header("x", head + bad)
