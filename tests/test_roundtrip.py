@@ -43,7 +43,7 @@ SEED_LAYOUT = {"000": ctgov_page, "004": ctgov_page, "001": veeva, "003": veeva,
 def _real_records() -> list[Trial]:
     report = LoadReport()
     trials = list(read_trials([FIXTURES / "ctgov", FIXTURES / "ctgov_xml", FIXTURES / "realdata"], report))
-    assert report.problems == []
+    assert not report.problems, list(report.problems)
     return trials
 
 
