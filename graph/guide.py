@@ -2,7 +2,8 @@
 
 The guide is generated from the query library: one slide per query, its header's description,
 a runnable ``:params`` block holding the header's example values *as the library resolves
-them* (PD-1 -> ["PDCD1"], HCC -> the condition and every narrower one), and the query itself,
+them* (PD-1 -> ["PDCD1"], HCC -> the condition and every narrower one; integers such as $skip
+and $limit each in a ``:param name => value``, which keeps them integers), and the query itself,
 runnable. The slide that draws a trial runs ``graph/cypher/browser-trial.cypher``. Nothing here is
 Cypher written inline: every statement shown comes from a ``.cypher`` file.
 """
@@ -83,7 +84,12 @@ def slides() -> list[tuple[str, str, str]]:
             body += f"<p>Example: <code>{html.escape(asked)}</code>, resolved by trialgraph into the parameters below "
             body += f"(the command line does this for you: <code>trialgraph query {html.escape(q.name)}"
             body += "".join(f" -p {html.escape(k)}={html.escape(str(v))}" for k, v in given.items()) + "</code>).</p>"
-        body += _pre(f":params {cypher_map(resolved)}")  # always: every statement takes $skip and $limit
+        # Browser's ``:params {...}`` sets numbers as floats, and LIMIT refuses 2.147483647E9: an
+        # integer goes in its own ``:param name => value``, which the server evaluates (an integer).
+        # Always some: every statement takes $skip and $limit.
+        whole = {k: v for k, v in resolved.items() if isinstance(v, int) and not isinstance(v, bool)}
+        body += _pre(f":params {cypher_map({k: v for k, v in resolved.items() if k not in whole})}")
+        body += "".join(_pre(f":param {k} => {v}") for k, v in whole.items())
         body += _pre(_statement(q.cypher))
         out.append((f"Query: {q.name}", lead, body))
     return out
