@@ -25,7 +25,7 @@ from trialgraph.graph.merge import Disagreement, Stored, merge, rank
 from trialgraph.graph.results import result_rows
 from trialgraph.ontology.normalize import DRUG_LIKE_TYPES, ResolvedTrial, unresolved_drug_name
 from trialgraph.ontology.reference import ReferenceData
-from trialgraph.ontology.registry import Registry, default_registry
+from trialgraph.ontology.registry import MESH_SOURCE, Registry, default_registry
 from trialgraph.ontology.resolve import country_code, sponsor_key
 from trialgraph.ontology.sites import facility_name, placeholder
 from trialgraph.ontology.sites import site_key as make_site_key
@@ -364,7 +364,7 @@ def registry_condition_props(registry: Registry, mesh_id: str) -> dict[str, Any]
         return None
     return _props("Condition", {"condition_id": f"MESH:{mesh_id}", "name": d.heading, "mesh_id": mesh_id,
                                 "mesh_heading": d.heading, "tree_numbers": list(d.tree_numbers), "resolved": True,
-                                "sources": ["mesh-2024"]})
+                                "sources": [MESH_SOURCE]})
 
 
 def condition_reference_props(data: ReferenceData) -> dict[str, dict[str, Any]]:

@@ -32,6 +32,9 @@ TABLES = ("drugs.tsv.gz", "drug_names.tsv.gz", "mechanisms.tsv.gz", "targets.tsv
           "indications.tsv.gz")
 INDEX_VERSION = "2"
 
+# The source id a Condition node from the registry's MeSH table carries (graph/writer.py sets it;
+# graph/rdf.py states such a condition with the trials naming it, not as a curated one).
+MESH_SOURCE = "mesh-2024"
 # Source ids of the derived tables -> how the graph cites them (ontology/build.py SOURCE_INFO).
 MECHANISM_SOURCES = {"chembl-36": "ChEMBL 36", "drugcentral-2023": "DrugCentral 2023",
                      "drugcentral-2016": "DrugCentral 2016"}
