@@ -169,7 +169,10 @@ class Build:
                     merged += 1
                 else:
                     cid = f"UNII:{unii}"
-                    self.name[cid] = display[unii].lower()
+                    # FDA writes names in capitals: a name in lower case, but a code name as
+                    # FDA writes it ('JAB-3312', as trials write it too)
+                    disp = display[unii]
+                    self.name[cid] = disp if any(ch.isdigit() for ch in disp) else disp.lower()
                     self.xrefs[cid].add(cid)
                     self.id_sources[cid].add("fda-unii")
                     self.names[cid].append((display[unii], "name", "fda-unii"))

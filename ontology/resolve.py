@@ -275,7 +275,7 @@ class Resolver:
                 if cid:
                     c = self.data.conditions[cid]
                     return ConditionResolution(c.id, c.name, True, tuple(qualifiers))
-                return ConditionResolution(f"MESH:{m.id}", m.term, True, tuple(qualifiers))
+                return ConditionResolution(f"MESH:{self._mesh_id(m.id, m.term)}", m.term, True, tuple(qualifiers))
         # a written condition holding a name of a condition the record's descriptors name
         # ('Squamous Cell Non-small Cell Lung Cancer', indexed 'Carcinoma, Non-Small-Cell Lung')
         # (the longest name held wins: 'non small cell lung cancer' over 'lung cancer')
@@ -288,22 +288,41 @@ class Resolver:
         # its qualifiers or brackets
         if self.registry is not None:
             keys = [condition_key(c) for c in candidates]
+            keys += [v for k in keys if (v := _american(k)) != k]
             keys += [v for k in keys for v in _neoplasm_variants(k)]
             for key in keys:
                 if (mid := self.registry.mesh_by_key(key)) is not None:
                     return self._mesh_resolution(mid, text, qualifiers)
             # the record's own descriptors again, by their entry terms: the one whose heading or
-            # entry term the written condition holds (the longest held wins); and a record of one
-            # condition and one descriptor: that descriptor
+            # entry term the written condition holds (the longest held wins), plurals aside
+            # ('Diabete Mellitus', 'Erectile Dysfunctions'); and a record of one condition and one
+            # descriptor: that descriptor
             own = [mid for m in mesh if (mid := self._record_mesh_id(m))]
-            held_keys = [f" {k} " for k in keys]
+            held_keys = [f" {k} " for k in {*keys, *map(_singular_key, keys)}]
             best: tuple[int, str] | None = None
             for mid in own:
                 for n in self.registry.mesh_name_keys(mid):
-                    if any(f" {n} " in h for h in held_keys) and (best is None or len(n) > best[0]):
-                        best = (len(n), mid)
+                    if not set(n.split()) - _VACUOUS_CONDITION_WORDS:
+                        continue  # 'Syndrome', 'Disease': held by almost any written condition, saying nothing
+                    for name in {n, _singular_key(n)}:
+                        if any(f" {name} " in h for h in held_keys) and (best is None or len(name) > best[0]):
+                            best = (len(name), mid)
             if best is not None:
                 return self._mesh_resolution(best[1], text, qualifiers)
+            # the one disease descriptor of the record whose heading or entry term holds the whole
+            # written condition ('Cirrhosis' in a record indexed 'Liver Cirrhosis' and 'Fibrosis';
+            # 'Myeloma', 'Multiple Myeloma'); never for a bare 'cancer', 'disease' ...
+            holders = set()
+            for mid in own:
+                d = self.registry.mesh(mid)
+                if d is None or not any(t.startswith(("C", "F03")) for t in d.tree_numbers):
+                    continue
+                names = {x for n in self.registry.mesh_name_keys(mid) for x in (n, _singular_key(n))}
+                for k in {*keys, *map(_singular_key, keys)}:
+                    if set(k.split()) - _GENERIC_CONDITION_WORDS and any(f" {k} " in f" {n} " for n in names):
+                        holders.add(mid)
+            if len(holders) == 1:
+                return self._mesh_resolution(holders.pop(), text, qualifiers)
             if len(own) == 1 and single:
                 return self._mesh_resolution(own[0], text, qualifiers)
             # the longest run of the written words, from its start or to its end, that is a disease
@@ -341,18 +360,35 @@ class Resolver:
                             best = (len(k), d.mesh_id)
         return best[1] if best else None
 
+    def _mesh_id(self, mid: str, term: str | None = None) -> str:
+        """A record's descriptor id as MeSH writes it. ClinicalTrials.gov writes some descriptors
+        that MeSH numbers with seven characters zero-padded to ten (NCT00855582: 'D000011470'
+        'Prostatic Hyperplasia', MeSH's D011470; MeSH's own ten-character ids, D000097910, are
+        kept): the short id when the curated data or the MeSH table has it under the same heading."""
+        if len(mid) != 10 or not mid.startswith("D000"):
+            return mid
+        short = "D" + mid[4:]
+        heading: str | None = None
+        if short in self._by_mesh:
+            heading = self.data.conditions[self._by_mesh[short]].mesh_heading
+        elif self.registry is not None and self.registry.mesh(mid) is None and (d := self.registry.mesh(short)) is not None:
+            heading = d.heading
+        if heading is None:
+            return mid
+        return short if term is None or condition_key(heading) == condition_key(term) else mid
+
     def _record_mesh_id(self, m: Any) -> str | None:
         """A record's descriptor as a MeSH id: API v2 gives it, legacy XML only the heading."""
         mid = getattr(m, "id", None)
         if mid:
-            return mid
+            return self._mesh_id(mid, getattr(m, "term", None))
         return self.registry.mesh_by_key(condition_key(getattr(m, "term", "") or "")) if self.registry else None
 
     def _mesh_condition(self, m: Any) -> str | None:
         """The reference condition a record's MeSH descriptor is: by id, else by its heading."""
         mid = getattr(m, "id", None)
         if mid:
-            return self._by_mesh.get(mid)
+            return self._by_mesh.get(self._mesh_id(mid, getattr(m, "term", None)))
         return self._by_heading.get(condition_key(getattr(m, "term", "") or ""))
 
     def conditions(self, name: str) -> tuple[str, ...]:
@@ -420,6 +456,39 @@ class Resolver:
 # a written cancer, tumour or tumor is looked up as a neoplasm too.
 _NEOPLASM_WORDS = {"cancer": "neoplasms", "cancers": "neoplasms", "tumour": "neoplasms", "tumours": "neoplasms",
                    "tumor": "neoplasms", "tumors": "neoplasms", "carcinoma": "neoplasms"}
+
+
+# Words that alone say no more than "a disease": a written condition of these only is never
+# narrowed to one of the record's descriptors that holds it; and a descriptor named by vacuous
+# words only ('Syndrome', 'Disease') is never the one a written condition holds.
+_GENERIC_CONDITION_WORDS = frozenset(
+    """cancer cancers tumor tumors tumour tumours neoplasm neoplasms neoplasia carcinoma carcinomas malignancy malignancies
+    disease diseases disorder disorders syndrome syndromes condition conditions oncology lesion lesions
+    adult adults child children childhood pediatric paediatric primary secondary acute chronic""".split()
+)
+_VACUOUS_CONDITION_WORDS = frozenset("syndrome syndromes disease diseases disorder disorders condition conditions".split())
+# British spellings MeSH writes the American way (MeSH 'Leukemia, Myeloid, Acute': 'Acute Myeloid
+# Leukaemia' in NCT05086315); whole words only.
+_AMERICAN = {
+    "leukaemia": "leukemia", "leukaemias": "leukemias", "leukaemic": "leukemic", "tumour": "tumor", "tumours": "tumors",
+    "oesophageal": "esophageal", "oesophagus": "esophagus", "oesophagogastric": "esophagogastric", "anaemia": "anemia",
+    "anaemias": "anemias", "haemorrhage": "hemorrhage", "haemorrhagic": "hemorrhagic", "haematological": "hematological",
+    "haematologic": "hematologic", "haemophilia": "hemophilia", "haemolytic": "hemolytic", "haemoglobinuria": "hemoglobinuria",
+    "paediatric": "pediatric", "oedema": "edema", "diarrhoea": "diarrhea", "ischaemic": "ischemic", "ischaemia": "ischemia",
+    "oestrogen": "estrogen", "gynaecological": "gynecological", "gynaecologic": "gynecologic", "faecal": "fecal",
+    "coeliac": "celiac", "foetal": "fetal", "dyspnoea": "dyspnea", "apnoea": "apnea", "tumoural": "tumoral",
+    "haemangioma": "hemangioma", "lymphoedema": "lymphedema", "oesophagitis": "esophagitis", "anaesthesia": "anesthesia",
+}
+
+
+def _american(key: str) -> str:
+    return " ".join(_AMERICAN.get(t, t) for t in key.split())
+
+
+def _singular_key(key: str) -> str:
+    """'erectile dysfunctions' and 'erectile dysfunction' -> 'erectile dysfunction'; 'diabetes
+    mellitus' and 'diabete mellitus' -> 'diabete mellitus' (both sides are compared this way)."""
+    return " ".join(_singular(t) for t in key.split())
 
 
 def _neoplasm_variants(key: str) -> list[str]:
