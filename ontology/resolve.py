@@ -158,6 +158,10 @@ class Resolver:
         kept = [t for t in toks if t not in DESCRIPTOR_WORDS]
         if kept and len(kept) < len(toks):
             keys.append("".join(kept))
+        # an inverted heading, as MeSH and USP write them: 'Estrogens, Conjugated' is 'conjugated estrogens'
+        head, comma, rest = name.partition(",")
+        if comma and rest.strip() and "," not in rest and len(_tokens(head)) <= 2 and len(_tokens(rest)) <= 2:
+            keys.append(drug_key(f"{rest} {head}"))
         for k in keys:
             if k in self._drugs:
                 return self._drugs[k]
