@@ -453,15 +453,18 @@ def build(src: Path, out: Path) -> dict:
              and (m[0] not in concept_of_curated or m[3] in ("chembl-36", "drugcentral-2016"))]
 
     # names: a key two drugs share at the same (lowest) rank is ambiguous and left out
-    best: dict[str, tuple[tuple[bool, int, bool], set[str], str, str]] = {}
+    best: dict[str, tuple[tuple[bool, int, bool, bool], set[str], str, str]] = {}
     for cid, names in b.names.items():
         for name, kind, source in names:
             k = drug_key(name)
             if len(k) < 3 or k.isdigit() or len(name) > 60:
                 continue
             # a name read as written ranks before one whose salt or form word was dropped
-            # ('prednisone' before 'prednisone acetate'), DrugBank before UNII-only substances
-            rank = (k != name_key_(name), RANK[kind], not cid.startswith("DRUGBANK:"))
+            # ('prednisone' before 'prednisone acetate'); a name that is the key in plain letters
+            # before one the key only reads out of ('Mefloquine', DB00358, before '(+)-Mefloquine',
+            # DB05636: both key 'mefloquine'); DrugBank before UNII-only substances
+            plain = re.sub(r"[\s\-]", "", name.casefold()) != k
+            rank = (k != name_key_(name), RANK[kind], plain, not cid.startswith("DRUGBANK:"))
             cur = best.get(k)
             if cur is None or rank < cur[0]:
                 best[k] = (rank, {cid}, name, source)
