@@ -353,8 +353,8 @@ class Resolver:
             toks = key.split()
             for i in range(len(toks)):
                 for span in ((toks[i:], toks[: len(toks) - i]) if suffixes else (toks[: len(toks) - i],)):
-                    if not span or len(span) == len(toks):
-                        continue
+                    if not span or len(span) == len(toks) or not set(span) - _GENERIC_CONDITION_WORDS:
+                        continue  # never a bare 'carcinoma' out of a misspelt 'hepatocelular carcinoma'
                     k = " ".join(span)
                     for cand in (k, *_neoplasm_variants(k)):
                         mid = self.registry.mesh_by_key(cand)

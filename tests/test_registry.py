@@ -94,3 +94,11 @@ def test_the_writer_gives_a_registry_drug_its_mechanisms_and_indications(registr
     assert nsclc in facts["write-INDICATED_FOR"]["rows"]
     conditions = {c["key"]: c["props"] for c in facts["write-Condition"]["rows"]}
     assert conditions["MESH:D002289"]["mesh_id"] == "D002289"
+
+
+def test_a_misspelt_condition_is_not_taken_for_its_generic_last_word(resolver) -> None:
+    # 'hepatocelular' (one l) is no MeSH term: the written words' run 'carcinoma' alone says only
+    # "a carcinoma", so the condition stays unresolved (a query then answers "did you mean")
+    assert not resolver.condition("hepatocelular carcinoma").resolved
+    # a run that names a disease still does: MeSH D007172 Erectile Dysfunction
+    assert resolver.condition("erectile dysfunction following radical prostatectomy").condition_id == "MESH:D007172"
