@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from trialgraph.graph import catalog
+from trialgraph.graph import catalog, model
 from trialgraph.graph.gateway import FalkorGateway, Gateway
 from trialgraph.graph.localserver import HOST, LocalServer
 from trialgraph.graph.writer import GraphWriter
@@ -119,30 +119,17 @@ def naive_write(gw: Gateway, rows: list[dict[str, Any]], stmts: dict[str, str]) 
         gw.write(stmts[f"rel:{kind}"], {"from": a, "to": b, "props": props or {}})
         n += 1
 
-    for r in rows:
-        nct = r["nct_id"]
-        node("Trial", nct, r["props"])
-        for d in r["unresolved_drugs"]:
-            node("Drug", d["drug_id"], {"name": d["name"], "resolved": False})
-        for i in r["interventions"]:
-            node("Intervention", i["intervention_id"], i["props"])
-            rel("HAS_INTERVENTION", nct, i["intervention_id"])
-            for did in i["drug_ids"]:
-                rel("USES_DRUG", i["intervention_id"], did)
-        for a in r["arms"]:
-            node("Arm", a["arm_id"], a["props"])
-            rel("HAS_ARM", nct, a["arm_id"])
-            for iid in a["intervention_ids"]:
-                rel("GIVES", a["arm_id"], iid)
-        for c in r["conditions"]:
-            node("Condition", c["condition_id"], c["props"])
-            rel("STUDIES", nct, c["condition_id"], {"as_written": c["as_written"], "qualifiers": c["qualifiers"]})
-        for s in r["sponsors"]:
-            node("Sponsor", s["sponsor_id"], s["props"])
-            rel("SPONSORED_BY", nct, s["sponsor_id"], {"role": s["role"]})
-        for x in r["sites"]:
-            node("Site", x["site_id"], x["props"])
-            rel("HAS_SITE", nct, x["site_id"], {"status": x["status"]})
+    for r in rows:  # the model's entities of each trial (graph/model.py), one statement each
+        node("Trial", r["nct_id"], r["props"])
+        entities = model.trial_entities(r)
+        for spec in model.TRIAL_NODES:
+            for x in entities[spec.label]:
+                node(spec.label, x["key"], x["props"])
+                if spec.scope == "trial":
+                    rel(spec.owner or "", x["owner"], x["key"])
+        for rspec in model.TRIAL_RELS:
+            for x in entities[rspec.type]:
+                rel(rspec.type, x["start"], x["end"], x["props"])
     return n
 
 

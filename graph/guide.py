@@ -83,7 +83,7 @@ def slides() -> list[tuple[str, str, str]]:
             body += f"<p>Example: <code>{html.escape(asked)}</code>, resolved by trialgraph into the parameters below "
             body += f"(the command line does this for you: <code>trialgraph query {html.escape(q.name)}"
             body += "".join(f" -p {html.escape(k)}={html.escape(str(v))}" for k, v in given.items()) + "</code>).</p>"
-            body += _pre(f":params {cypher_map(resolved)}")
+        body += _pre(f":params {cypher_map(resolved)}")  # always: every statement takes $skip and $limit
         body += _pre(_statement(q.cypher))
         out.append((f"Query: {q.name}", lead, body))
     return out

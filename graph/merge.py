@@ -13,6 +13,9 @@ the Veeva and MedPath mirrors). It stays one Trial node. The rules:
 - **Structure** (arms with their interventions, conditions, sponsors, sites) is taken whole from
   one source per component, by the same precedence; a source that shows no sites (a page that
   only counts them) does not erase the sites another source listed.
+- **Versions**: a rendering of the same layout with an earlier last-update date than the one the
+  graph holds from that layout is an older version of the record: it is skipped, not merged
+  (``older_version``), so a stale or trimmed copy loaded after the current record loses nothing.
 - **Provenance**: the Trial keeps ``sources`` (every rendering, ``layout:file``), ``source_layout``
   / ``source_file`` (the highest-precedence rendering) and ``field_sources`` (``field=layout``
   for every field or component whose value came from another rendering).
@@ -123,6 +126,26 @@ def _note_layouts(note: str) -> tuple[str, ...]:
 
 def _layout(source: str) -> str:
     return source.split(":", 1)[0]
+
+
+def older_version(previous: Stored | dict[str, Any] | None, row: dict[str, Any]) -> str | None:
+    """The date the graph's (or the batch's) copy holds when ``row`` is an older version of it:
+    the same layout (and so the same registry record) with an earlier last-update date than the
+    one that layout gave before. A refresh never goes back in time: a trimmed or stale copy of a
+    record loaded after the current one must not replace it (compared at the precision both give:
+    '2023-09' is not older than '2023-09-10')."""
+    if previous is None:
+        return None
+    old_props = previous.props if isinstance(previous, Stored) else previous["props"]
+    layout = row["props"].get("source_layout")
+    field_src = dict(f.split("=", 1) for f in old_props.get("field_sources", []) if "=" in f)
+    if field_src.get("last_update_date", old_props.get("source_layout")) != layout:
+        return None
+    old, new = old_props.get("last_update_date"), row["props"].get("last_update_date")
+    if not isinstance(old, str) or not isinstance(new, str):
+        return None
+    n = min(len(old), len(new))
+    return old if new[:n] < old[:n] else None
 
 
 def merge(previous: Stored | dict[str, Any] | None, row: dict[str, Any]) -> Merged:

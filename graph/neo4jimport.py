@@ -103,6 +103,12 @@ class _Writer:
         for label, nodes in self.shared.items():
             for key, (_, props) in nodes.items():
                 self.node(label, key, props)
+        # a file for every declared type, if only its header (no INDICATED_FOR without registry
+        # indications, no Outcome without results): the import command is the same for every graph
+        for label in schema.NODES:
+            self._csv(f"nodes-{label}", node_header(label))
+        for rel_type in schema.RELATIONSHIPS:
+            self._csv(f"rels-{rel_type}", rel_header(rel_type))
         for f, _ in self._files.values():
             f.close()
 

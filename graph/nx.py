@@ -63,7 +63,10 @@ def to_networkx(rows: Rows) -> nx.MultiDiGraph:
             for r in model.rel_rows(rel, row):
                 if end.scope != "trial":  # a reference drug an intervention uses
                     _add(g, end.label, r["end"], {end.key: r["end"]})
-                g.add_edge(f"{start.label}:{r['start']}", f"{end.label}:{r['end']}", type=rel.type, **r["props"])
+                # 'type' names the relationship type, so a property of that name (CITES's reference
+                # type) is renamed as Arm and Intervention types are: cites_type
+                props = {(f"{rel.type.lower()}_type" if k == "type" else k): v for k, v in r["props"].items()}
+                g.add_edge(f"{start.label}:{r['start']}", f"{end.label}:{r['end']}", type=rel.type, **props)
     return g
 
 

@@ -15,6 +15,11 @@ them into triples:
   (MedicalTrial, Drug, MedicalCondition, Organization, Place) and Biolink where it fits
   (``biolink:affects`` drug -> target, ``biolink:in_clinical_trials_for`` drug -> condition).
 - Arms and what each gives are kept, so arm-level combinations survive the export.
+- Results (issue 22): outcomes with their result groups and values, adverse event terms (shared)
+  with each trial's report and per-group counts, cited articles as PubMed IRIs
+  (``https://pubmed.ncbi.nlm.nih.gov/<pmid>``), drugs' indications. A relationship with
+  properties (REPORTED, CITES, INDICATED_FOR) is also a node (tg:AdverseEventReport,
+  tg:Citation, tg:Indication) next to the direct link, as conditions studied and site statuses are.
 
 N-Triples and Turtle are written in chunks (flat memory at any size); JSON-LD is built in memory.
 """
@@ -37,6 +42,7 @@ from rdflib.namespace import DCTERMS, OWL, SKOS
 
 from trialgraph.graph import catalog, model
 from trialgraph.graph.gateway import Gateway
+from trialgraph.graph.results import _norm  # case and spacing ignored: how results match group titles to arms
 from trialgraph.ontology.reference import ReferenceData
 from trialgraph.ontology.registry import MESH_SOURCE
 
@@ -49,10 +55,11 @@ NCBIGENE = Namespace("https://identifiers.org/ncbigene:")
 UNIPROT = Namespace("https://identifiers.org/uniprot:")
 HGNC = Namespace("https://identifiers.org/hgnc:")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
+PUBMED = Namespace("https://pubmed.ncbi.nlm.nih.gov/")
 BIOREGISTRY = "https://bioregistry.io/"
 PREFIXES = {
     "tg": TG, "schema": SDO, "biolink": BIOLINK, "mesh": MESH, "ncbigene": NCBIGENE, "uniprot": UNIPROT,
-    "hgnc": HGNC, "obo": OBO, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS, "owl": OWL,
+    "hgnc": HGNC, "obo": OBO, "pubmed": PUBMED, "rdfs": RDFS, "xsd": XSD, "skos": SKOS, "dcterms": DCTERMS, "owl": OWL,
 }
 FORMATS = ("turtle", "nt", "jsonld")
 
@@ -117,6 +124,38 @@ def site_iri(site_id: str) -> URIRef:
     return local_iri("site", site_id)
 
 
+def outcome_iri(key: str) -> URIRef:
+    """'NCT00790751:primary:1' -> .../trial/NCT00790751/outcome/primary-1 (owned by the trial)."""
+    nct, kind, ordinal = key.split(":")
+    return URIRef(f"{BASE}trial/{nct}/outcome/{kind}-{ordinal}")
+
+
+@lru_cache(maxsize=262_144)
+def adverse_event_iri(key: str) -> URIRef:
+    """An adverse event term (shared by the trials reporting it), from its key 'term|organ system'."""
+    return local_iri("adverse-event", key)
+
+
+def adverse_event_report_iri(nct: str, key: str, serious: bool) -> URIRef:
+    """One trial's report of one term under one seriousness (the REPORTED relationship as a node)."""
+    return URIRef(f"{BASE}trial/{nct}/adverse-event/{'serious' if serious else 'other'}-{_digest(key)}")
+
+
+def publication_iri(pmid: str) -> URIRef:
+    """The PubMed page of the article: resolves in the real world."""
+    return PUBMED[pmid]
+
+
+def citation_iri(nct: str, pmid: str) -> URIRef:
+    """One trial's citation of one article (the CITES relationship as a node)."""
+    return URIRef(f"{BASE}trial/{nct}/reference/{pmid}")
+
+
+def indication_iri(drug_id: str, condition_id: str) -> URIRef:
+    """A drug's indication for one condition (the INDICATED_FOR relationship as a node)."""
+    return URIRef(f"{drug_iri(drug_id)}/indication/{_digest(condition_id)}")
+
+
 # -- literals -----------------------------------------------------------------------------------
 def date_literal(value: str) -> Literal:
     """'2021-07-19' -> xsd:date; '2021-07' -> xsd:gYearMonth; '2021' -> xsd:gYear."""
@@ -178,17 +217,20 @@ class _V:
     BIOLINK_Gene = BIOLINK.Gene
     BIOLINK_affects = BIOLINK.affects
     BIOLINK_in_clinical_trials_for = BIOLINK.in_clinical_trials_for
+    DCTERMS_bibliographicCitation = DCTERMS.bibliographicCitation
     DCTERMS_source = DCTERMS.source
-    RDF_type = RDF.type
     RDFS_label = RDFS.label
+    RDF_type = RDF.type
     SDO_Drug = SDO.Drug
     SDO_MedicalCondition = SDO.MedicalCondition
     SDO_MedicalTrial = SDO.MedicalTrial
     SDO_Organization = SDO.Organization
     SDO_Place = SDO.Place
+    SDO_ScholarlyArticle = SDO.ScholarlyArticle
     SDO_addressCountry = SDO.addressCountry
     SDO_addressLocality = SDO.addressLocality
     SDO_addressRegion = SDO.addressRegion
+    SDO_citation = SDO.citation
     SDO_code = SDO.code
     SDO_description = SDO.description
     SDO_healthCondition = SDO.healthCondition
@@ -200,50 +242,97 @@ class _V:
     SDO_sponsor = SDO.sponsor
     SKOS_altLabel = SKOS.altLabel
     SKOS_exactMatch = SKOS.exactMatch
+    TG_AdverseEvent = TG.AdverseEvent
+    TG_AdverseEventGroupCount = TG.AdverseEventGroupCount
+    TG_AdverseEventReport = TG.AdverseEventReport
     TG_Arm = TG.Arm
+    TG_Citation = TG.Citation
     TG_Condition = TG.Condition
     TG_ConditionStudied = TG.ConditionStudied
     TG_Drug = TG.Drug
+    TG_Indication = TG.Indication
     TG_Intervention = TG.Intervention
     TG_Mechanism = TG.Mechanism
     TG_OptionGroup = TG.OptionGroup
+    TG_Outcome = TG.Outcome
+    TG_Publication = TG.Publication
+    TG_OutcomeGroup = TG.OutcomeGroup
+    TG_OutcomeValue = TG.OutcomeValue
     TG_SiteStatus = TG.SiteStatus
     TG_Target = TG.Target
     TG_TargetFamily = TG.TargetFamily
     TG_Trial = TG.Trial
     TG_actionType = TG.actionType
     TG_actsOn = TG.actsOn
+    TG_adverseEvent = TG.adverseEvent
+    TG_affected = TG.affected
+    TG_affectedArm = TG.affectedArm
     TG_agencyClass = TG.agencyClass
+    TG_analysisMethod = TG.analysisMethod
+    TG_analysisPopulation = TG.analysisPopulation
+    TG_arm = TG.arm
     TG_armType = TG.armType
     TG_asWritten = TG.asWritten
+    TG_assessment = TG.assessment
+    TG_atRisk = TG.atRisk
     TG_broader = TG.broader
+    TG_category = TG.category
     TG_collaborator = TG.collaborator
     TG_condition = TG.condition
     TG_countryCode = TG.countryCode
+    TG_dispersionType = TG.dispersionType
     TG_drugClass = TG.drugClass
     TG_gives = TG.gives
     TG_givesDrug = TG.givesDrug
+    TG_hasAdverseEventReport = TG.hasAdverseEventReport
     TG_hasArm = TG.hasArm
+    TG_hasCitation = TG.hasCitation
     TG_hasConditionStudied = TG.hasConditionStudied
+    TG_hasGroupCount = TG.hasGroupCount
+    TG_hasIndication = TG.hasIndication
     TG_hasIntervention = TG.hasIntervention
     TG_hasMechanism = TG.hasMechanism
     TG_hasOptionGroup = TG.hasOptionGroup
+    TG_hasOutcome = TG.hasOutcome
+    TG_hasResultGroup = TG.hasResultGroup
     TG_hasSite = TG.hasSite
     TG_hasSiteStatus = TG.hasSiteStatus
+    TG_hasValue = TG.hasValue
+    TG_indicatedFor = TG.indicatedFor
     TG_interventionType = TG.interventionType
     TG_isPlacebo = TG.isPlacebo
+    TG_maxPhase = TG.maxPhase
+    TG_measure = TG.measure
     TG_memberOf = TG.memberOf
     TG_modality = TG.modality
+    TG_numericValue = TG.numericValue
     TG_optionDrug = TG.optionDrug
     TG_optionIntervention = TG.optionIntervention
+    TG_ordinal = TG.ordinal
+    TG_organSystem = TG.organSystem
     TG_otherName = TG.otherName
+    TG_outcomeType = TG.outcomeType
+    TG_pValue = TG.pValue
+    TG_paramType = TG.paramType
+    TG_participants = TG.participants
+    TG_pmid = TG.pmid
+    TG_publication = TG.publication
     TG_qualifier = TG.qualifier
     TG_recruitmentStatus = TG.recruitmentStatus
+    TG_referenceType = TG.referenceType
+    TG_reported = TG.reported
     TG_resolved = TG.resolved
+    TG_resultGroup = TG.resultGroup
+    TG_resultsReported = TG.resultsReported
+    TG_serious = TG.serious
     TG_site = TG.site
     TG_symbol = TG.symbol
     TG_target = TG.target
+    TG_timeFrame = TG.timeFrame
+    TG_unit = TG.unit
     TG_usesDrug = TG.usesDrug
+    TG_value = TG.value
+    TG_vocabulary = TG.vocabulary
     XSD_decimal = XSD.decimal
 
 
@@ -369,6 +458,150 @@ def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
                 yield status, _V.TG_recruitmentStatus, _text(x["status"])
             for text in _values(x.get("as_written")):
                 yield status, _V.TG_asWritten, _text(text)
+    yield from results_triples(row)
+
+
+_DECIMAL = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _decimal(text: str) -> Literal | None:
+    """A reported value that is a plain number ('14.1', '-3', '0') as xsd:decimal, else None
+    ('NA', '<0.001', '12 to 14'). An integer gets '.0' so Turtle writes it as a decimal."""
+    text = text.strip()
+    if not _DECIMAL.fullmatch(text):
+        return None
+    return Literal(text if "." in text else f"{text}.0", datatype=_V.XSD_decimal)
+
+
+def _arm_of(row: dict[str, Any]) -> dict[str, URIRef]:
+    """The trial's arms by normalized label (graph/results.py's rule): a result or event group
+    titled like an arm is linked to it."""
+    return {_norm(a["props"].get("label")): arm_iri(a["arm_id"]) for a in row.get("arms", ()) if a["props"].get("label")}
+
+
+def results_triples(row: dict[str, Any]) -> Iterator[Triple]:
+    """A trial's results (graph/results.py rows): its outcome measures with the reported groups,
+    values and p-values; the adverse event terms it reports, each report (REPORTED, with its
+    counts) a tg:AdverseEventReport node with one tg:AdverseEventGroupCount per event group; the
+    articles it cites, each citation (CITES, with its reference type) a tg:Citation node. Shared
+    nodes (terms, articles) come as one run of triples each, stated once per trial."""
+    nct = row["nct_id"]
+    t = trial_iri(nct)
+    arms = _arm_of(row)
+    for o in row.get("outcomes") or ():
+        op = o["props"]
+        out = outcome_iri(o["key"])
+        yield t, _V.TG_hasOutcome, out
+        yield out, _V.RDF_type, _V.TG_Outcome
+        yield out, _V.RDFS_label, _text(op.get("measure") or o["key"])
+        for key, pred in (("measure", _V.TG_measure), ("kind", _V.TG_outcomeType), ("time_frame", _V.TG_timeFrame),
+                          ("description", _V.SDO_description), ("param_type", _V.TG_paramType),
+                          ("dispersion_type", _V.TG_dispersionType), ("unit", _V.TG_unit),
+                          ("population", _V.TG_analysisPopulation)):
+            if op.get(key):
+                yield out, pred, _text(op[key])
+        if op.get("ordinal") is not None:
+            yield out, _V.TG_ordinal, _lit(int(op["ordinal"]))
+        yield out, _V.TG_resultsReported, _lit(bool(op.get("reported")))
+        for v in _values(op.get("p_values")):
+            yield out, _V.TG_pValue, _text(v)
+        for v in _values(op.get("analysis_methods")):
+            yield out, _V.TG_analysisMethod, _text(v)
+        titles = list(_values(op.get("result_groups")))
+        values, value_groups = _values(op.get("values")), _values(op.get("value_groups"))
+        titles += [g for g in dict.fromkeys(value_groups) if g not in titles]  # a value's group the list lacks
+        participants = _values(op.get("participants"))
+        group_of: dict[str, URIRef] = {}
+        for i, title in enumerate(titles):
+            grp = URIRef(f"{out}/group/{i + 1}")
+            group_of.setdefault(title, grp)
+            yield out, _V.TG_hasResultGroup, grp
+            yield grp, _V.RDF_type, _V.TG_OutcomeGroup
+            yield grp, _V.RDFS_label, _text(title)
+            if i < len(participants) and len(participants) == len(_values(op.get("result_groups"))):
+                yield grp, _V.TG_participants, _lit(int(participants[i]))
+            if _norm(title) in arms:
+                yield grp, _V.TG_arm, arms[_norm(title)]
+        categories = _values(op.get("value_categories"))
+        for i, value in enumerate(values):
+            val = URIRef(f"{out}/value/{i + 1}")
+            yield out, _V.TG_hasValue, val
+            yield val, _V.RDF_type, _V.TG_OutcomeValue
+            yield val, _V.TG_value, _text(value)
+            number = _decimal(str(value))
+            if number is not None:
+                yield val, _V.TG_numericValue, number
+            if i < len(value_groups):
+                yield val, _V.TG_resultGroup, group_of[value_groups[i]]
+            if i < len(categories) and categories[i]:
+                yield val, _V.TG_category, _text(categories[i])
+    stated: set[str] = set()
+    for ae in row.get("adverse_events") or ():
+        key, serious = ae["key"], bool(ae.get("serious"))
+        term = adverse_event_iri(key)
+        rep = adverse_event_report_iri(nct, key, serious)
+        yield t, _V.TG_reported, term
+        yield t, _V.TG_hasAdverseEventReport, rep
+        yield rep, _V.RDF_type, _V.TG_AdverseEventReport
+        yield rep, _V.TG_adverseEvent, term
+        yield rep, _V.TG_serious, _lit(serious)
+        for k, pred in (("affected", _V.TG_affected), ("at_risk", _V.TG_atRisk)):
+            if ae.get(k) is not None:
+                yield rep, pred, _lit(int(ae[k]))
+        for k, pred in (("vocabulary", _V.TG_vocabulary), ("assessment", _V.TG_assessment)):
+            if ae.get(k):
+                yield rep, pred, _text(ae[k])
+        for label in _values(ae.get("arms")):
+            if _norm(label) in arms:
+                yield rep, _V.TG_affectedArm, arms[_norm(label)]
+        affected, at_risk = _values(ae.get("group_affected")), _values(ae.get("group_at_risk"))
+        for i, title in enumerate(_values(ae.get("groups"))):
+            cnt = URIRef(f"{rep}/group/{i + 1}")
+            yield rep, _V.TG_hasGroupCount, cnt
+            yield cnt, _V.RDF_type, _V.TG_AdverseEventGroupCount
+            yield cnt, _V.RDFS_label, _text(title)
+            if i < len(affected):
+                yield cnt, _V.TG_affected, _lit(int(affected[i]))
+            if i < len(at_risk):
+                yield cnt, _V.TG_atRisk, _lit(int(at_risk[i]))
+            if _norm(title) in arms:
+                yield cnt, _V.TG_arm, arms[_norm(title)]
+        if key not in stated:  # the term itself: one run, once per trial
+            stated.add(key)
+            yield from adverse_event_triples(key, ae.get("props") or {})
+    for pub in row.get("publications") or ():
+        pmid = str(pub["pmid"])
+        art = publication_iri(pmid)
+        cit = citation_iri(nct, pmid)
+        yield t, _V.SDO_citation, art
+        yield t, _V.TG_hasCitation, cit
+        yield cit, _V.RDF_type, _V.TG_Citation
+        yield cit, _V.TG_publication, art
+        if pub.get("type"):
+            yield cit, _V.TG_referenceType, _text(pub["type"])
+        yield from publication_triples(pmid, pub.get("props") or {})
+
+
+def adverse_event_triples(key: str, props: dict[str, Any]) -> Iterator[Triple]:
+    """An adverse event term: its spelling, organ system and vocabulary (a shared node)."""
+    term = adverse_event_iri(key)
+    yield term, _V.RDF_type, _V.TG_AdverseEvent
+    yield term, _V.RDFS_label, _text(props.get("term") or key)
+    if props.get("organ_system"):
+        yield term, _V.TG_organSystem, _text(props["organ_system"])
+    if props.get("vocabulary"):
+        yield term, _V.TG_vocabulary, _text(props["vocabulary"])
+
+
+def publication_triples(pmid: str, props: dict[str, Any]) -> Iterator[Triple]:
+    """An article by its PMID (a shared node), with the citation as the first trial naming it wrote it."""
+    art = publication_iri(pmid)
+    yield art, _V.RDF_type, _V.SDO_ScholarlyArticle
+    yield art, _V.RDF_type, _V.TG_Publication
+    yield art, _V.RDFS_label, _text(f"PMID {pmid}")
+    yield art, _V.TG_pmid, _text(pmid)
+    if props.get("citation"):
+        yield art, _V.DCTERMS_bibliographicCitation, _text(props["citation"])
 
 
 def condition_triples(condition_id: str, props: dict[str, Any]) -> Iterator[Triple]:
@@ -390,7 +623,9 @@ def reference_triples(drugs: Iterable[dict[str, Any]], targets: Iterable[dict[st
                       conditions: Iterable[tuple[str, dict[str, Any]]] = ()) -> Iterator[Triple]:
     """Drugs (with mechanisms), targets, families, reference conditions and the broader links
     between them."""
+    stated: set[str] = set()
     for cid, props in conditions:
+        stated.add(cid)
         yield from condition_triples(cid, props)
     symbols: dict[str, URIRef] = {}
     for t in targets:
@@ -419,7 +654,7 @@ def reference_triples(drugs: Iterable[dict[str, Any]], targets: Iterable[dict[st
         for alias in _values(fp.get("aliases")):
             yield iri, _V.SKOS_altLabel, _text(alias)
     for d in drugs:
-        yield from drug_triples(d["props"], d.get("acts_on", ()), symbols)
+        yield from drug_triples(d["props"], d.get("acts_on", ()), symbols, d.get("indications") or (), stated)
     for narrow, broad in broader:
         yield condition_iri(narrow), _V.TG_broader, condition_iri(broad)
 
@@ -436,8 +671,12 @@ def xref_iri(curie: str) -> URIRef:
 
 
 def drug_triples(dp: dict[str, Any], acts_on: Iterable[dict[str, Any]],
-                 symbols: dict[str, URIRef] | None = None) -> Iterator[Triple]:
-    """A drug (reference or unresolved) and its mechanisms."""
+                 symbols: dict[str, URIRef] | None = None,
+                 indications: Iterable[dict[str, Any]] = (), stated: frozenset[str] | set[str] = frozenset()
+                 ) -> Iterator[Triple]:
+    """A drug (reference or unresolved), its mechanisms and its indications (INDICATED_FOR, each
+    a tg:Indication node with the highest phase reached and the source); an indication's
+    condition is stated here unless the reference data states it (``stated``)."""
     symbols = symbols or {}
     iri = drug_iri(dp["drug_id"])
     yield iri, _V.RDF_type, _V.SDO_Drug
@@ -464,6 +703,21 @@ def drug_triples(dp: dict[str, Any], acts_on: Iterable[dict[str, Any]],
             yield mech, _V.TG_actionType, _text(a["action"])
         for src in _values(a.get("sources")):
             yield mech, _V.DCTERMS_source, _text(src)
+    for ind in indications:
+        cid = ind["condition_id"]
+        cond = condition_iri(cid)
+        node = indication_iri(dp["drug_id"], cid)
+        yield iri, _V.TG_indicatedFor, cond
+        yield iri, _V.TG_hasIndication, node
+        yield node, _V.RDF_type, _V.TG_Indication
+        yield node, _V.TG_condition, cond
+        if ind.get("max_phase") is not None:
+            yield node, _V.TG_maxPhase, Literal(repr(float(ind["max_phase"])), datatype=_V.XSD_decimal)
+        if ind.get("source"):
+            yield node, _V.DCTERMS_source, _text(ind["source"])
+        props = ind.get("props") or {}
+        if cid not in stated and not props.get("sources"):  # reference conditions: by reference_triples
+            yield from condition_triples(cid, props)
 
 
 # -- sources of rows ------------------------------------------------------------------------------
@@ -557,8 +811,9 @@ _TRIAL_OWNED = BASE + "trial/"
 
 def _owner(subject: str) -> str | None:
     """The NCT id of the trial a subject belongs to (the trial, its arms, interventions,
-    condition links and site statuses), or None for a node trials share (drugs, conditions,
-    sponsors, sites, reference data)."""
+    condition links, site statuses, outcomes, adverse event reports and citations), or None for a
+    node trials share (drugs, conditions, sponsors, sites, adverse event terms, articles,
+    reference data)."""
     if subject.startswith(_TRIAL_IRI):
         return subject[len(_TRIAL_IRI):]
     if subject.startswith(_TRIAL_OWNED):

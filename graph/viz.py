@@ -108,8 +108,8 @@ def subgraph(gateway: Gateway, focus: Focus, *, sites: bool = False) -> Subgraph
 def for_query(gateway: Gateway, name: str, params: dict[str, Any], *, limit: int = 25, sites: bool = False) -> Subgraph:
     """Run a library query and return the subgraph its first ``limit`` rows name."""
     query = library.get(name)
-    resolved = library.resolve_params(query, params, graph=gateway)
-    rows = gateway.read(query.cypher, resolved)[:limit]
+    resolved = library.resolve_params(query, {**params, "limit": limit}, graph=gateway)
+    rows = gateway.read(query.cypher, resolved)
     if not rows:
         raise NotFoundError(f"query {name} has no answer for these parameters: nothing to draw, no file written")
     focus = Focus()

@@ -21,7 +21,7 @@ from trialgraph.errors import GraphError, GraphUnavailableError
 from trialgraph.graph import catalog, model, schema
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.gencypher import has_new_variant
-from trialgraph.graph.merge import Disagreement, Stored, merge, rank
+from trialgraph.graph.merge import Disagreement, Stored, merge, older_version, rank
 from trialgraph.graph.results import result_rows
 from trialgraph.ontology.normalize import DRUG_LIKE_TYPES, ResolvedTrial, unresolved_drug_name
 from trialgraph.ontology.reference import ReferenceData
@@ -30,6 +30,7 @@ from trialgraph.ontology.resolve import country_code, sponsor_key
 from trialgraph.ontology.sites import facility_name, placeholder
 from trialgraph.ontology.sites import site_key as make_site_key
 from trialgraph.records import Age, Trial, TrialDate
+from trialgraph.tally import Tally
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -401,8 +402,11 @@ class WriteReport:
     trials_written: int = 0
     trials_unchanged: int = 0  # renderings the graph already holds, unchanged: not written again
     renderings_merged: int = 0  # another rendering (layout and file) merged into a trial of the graph or batch
-    failed: list[tuple[str, str]] = field(default_factory=list)  # (nct_id, reason)
-    disagreements: list[Disagreement] = field(default_factory=list)
+    renderings_older: int = 0  # an older version of a record the graph holds (merge.older_version): skipped
+    # (nct_id, reason) of the trials refused, and the disagreements between renderings (by field):
+    # exact counts, a few examples each (trialgraph.tally)
+    failed: Tally[tuple[str, str]] = field(default_factory=Tally)
+    disagreements: Tally[Disagreement] = field(default_factory=Tally)
 
 
 def row_digest(row: dict[str, Any]) -> str:
@@ -586,13 +590,21 @@ class GraphWriter(RowBuilder):
         for row in pending:
             nct = row["nct_id"]
             previous = out.get(nct) or stored.get(nct)
+            held_date = older_version(previous, row)
+            if held_date is not None:
+                report.renderings_older += 1
+                log.warning("%s: %s is an older version (last update %s) of the record the graph holds (%s): skipped",
+                            nct, row["props"].get("source_file") or row["props"].get("source_layout"),
+                            row["props"].get("last_update_date"), held_date)
+                continue
             if previous is not None:
                 sources = (previous.props if isinstance(previous, Stored) else previous["props"]).get("sources", [])
                 if _source(row["props"]) not in sources:  # a second rendering, not the same one again
                     report.renderings_merged += 1
             m = merge(previous, row)
             out[nct] = m.row
-            report.disagreements.extend(m.disagreements)
+            for d in m.disagreements:
+                report.disagreements.add(d.field, d)
         for nct, row in out.items():
             row.pop("digest", None)
             row["props"] = {**row["props"], "row_digests": digests[nct]}
@@ -620,7 +632,7 @@ class GraphWriter(RowBuilder):
         for batch in batched(items, self.batch_size):
             rows, stored = self.merged_rows([row for _, row in batch], report)
             self.write_drug_facts(rows)
-            failed_before = len(report.failed)
+            failed: set[str] = set()  # this batch's refused trials
             good, entities = [], {}
             for row in rows:
                 try:
@@ -628,11 +640,11 @@ class GraphWriter(RowBuilder):
                     check_row(row, ent)
                     good.append(row)
                 except model.PropertyTypeError as e:
-                    report.failed.append((row["nct_id"], str(e)))
+                    self._refuse(report, failed, row["nct_id"], str(e))
             if good:
-                self._write(good, stored, report, entities)
+                self._write(good, stored, report, entities, failed)
             if on_commit:
-                on_commit(batch, {nct for nct, _ in report.failed[failed_before:]})
+                on_commit(batch, failed)
         return report
 
     def write_rows(self, rows: list[dict[str, Any]], stored: set[str],
@@ -643,8 +655,16 @@ class GraphWriter(RowBuilder):
             for name, params in batch_statements(rows, stored, entities):
                 tx.run(catalog.statement(name), {"rows": params})
 
+    @staticmethod
+    def _refuse(report: WriteReport, failed: set[str], nct_id: str, reason: str) -> None:
+        failed.add(nct_id)
+        report.failed.add("not-written", (nct_id, reason))
+
     def _write(self, rows: list[dict[str, Any]], stored: set[str], report: WriteReport,
-               entities: dict[str, dict[str, list[dict[str, Any]]]] | None = None) -> None:
+               entities: dict[str, dict[str, list[dict[str, Any]]]] | None = None,
+               failed: set[str] | None = None) -> None:
+        """Write the rows, else each on its own; ``failed`` collects the ids of those refused."""
+        failed = set() if failed is None else failed
         try:
             self.write_rows(rows, stored, entities)
             report.trials_written += len(rows)
@@ -666,7 +686,7 @@ class GraphWriter(RowBuilder):
             except GraphUnavailableError:
                 raise
             except GraphError as e2:
-                report.failed.append((row["nct_id"], str(e2)))
+                self._refuse(report, failed, row["nct_id"], str(e2))
                 if not self.gateway.capabilities.atomic_transactions:  # part of it may be there: not whole
                     self.gateway.write(catalog.statement("unmark-Trial-digests"), {"rows": [row["nct_id"]]})
 

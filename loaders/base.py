@@ -8,6 +8,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,6 +33,22 @@ class Loader(Protocol):
     def parse(self, text: str, file: str) -> Iterator[Trial]: ...
 
 
+class WarningKind(StrEnum):
+    """What happened to a field that was dropped or changed while its trial still loaded."""
+
+    CONTROL_CHARACTERS = "control-characters"  # removed from a text
+    INVALID_VALUE = "invalid-value"  # not a value of the registry's enumeration: dropped
+    UNPARSED_FIELD = "unparsed-field"  # a field or block the loader could not read: dropped
+    AMBIGUOUS_CELLS = "ambiguous-cells"  # a table row read one way of several
+
+
+class ProblemKind(StrEnum):
+    """Why a trial or a document was rejected."""
+
+    UNREADABLE = "unreadable"  # a file or document that could not be read or parsed
+    NOT_WRITTEN = "not-written"  # a trial the graph (or the model's property types) refused
+
+
 @dataclass(frozen=True)
 class LoadProblem:
     """A file (or a record in it) that could not be loaded; reported at the end of a load."""
@@ -39,7 +56,7 @@ class LoadProblem:
     file: str
     field: str | None
     message: str
-    kind: str | None = None  # warnings only: control-characters, invalid-value, unparsed-field, ...
+    kind: WarningKind | ProblemKind = ProblemKind.UNREADABLE
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.field}" if self.field else self.file
@@ -51,7 +68,7 @@ class FieldWarning:
     """A field that was dropped or changed while its trial still loaded (the rule: what cannot be
     parsed costs that field, not the trial). ``kind`` groups warnings in the load summary."""
 
-    kind: str  # control-characters, invalid-value, unparsed-field, ambiguous-cells
+    kind: WarningKind
     field: str
     message: str
     nct_id: str | None = None
@@ -60,7 +77,7 @@ class FieldWarning:
 _COLLECTED: ContextVar[list[FieldWarning] | None] = ContextVar("trialgraph_field_warnings", default=None)
 
 
-def warn(field: str, message: str, kind: str = "unparsed-field", nct_id: str | None = None) -> None:
+def warn(field: str, message: str, kind: WarningKind = WarningKind.UNPARSED_FIELD, nct_id: str | None = None) -> None:
     """Record a field-level warning for the document being parsed (by ``parse_with``); outside a
     parse (a loader called directly) the warning is only logged."""
     collected = _COLLECTED.get()
@@ -281,12 +298,12 @@ def parse_with(loader: Loader, text: str, name: str) -> tuple[list[Trial], list[
     except ValidationError as e:
         raise _named(e, name) from e
     warnings = collected + [
-        FieldWarning("control-characters", fld, f"removed {n} control character(s)", nct) for (nct, fld), n in removed.items()
+        FieldWarning(WarningKind.CONTROL_CHARACTERS, fld, f"removed {n} control character(s)", nct) for (nct, fld), n in removed.items()
     ]
     out = []
     for t in trials:
         t, dropped = drop_invalid_values(t)
-        warnings += [FieldWarning("invalid-value", fld, f"{value!r} is not a value of the registry's {what}: dropped", t.nct_id)
+        warnings += [FieldWarning(WarningKind.INVALID_VALUE, fld, f"{value!r} is not a value of the registry's {what}: dropped", t.nct_id)
                      for fld, value, what in dropped]
         out.append(t)
     return out, warnings

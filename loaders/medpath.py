@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from trialgraph.errors import LoaderError
 from trialgraph.loaders import text as tx
-from trialgraph.loaders.base import build_trial, require, warn
+from trialgraph.loaders.base import WarningKind, build_trial, require, warn
 from trialgraph.records import Arm, Design, Eligibility, Enrollment, Intervention, Outcome, Site, Sponsor, Trial
 
 LAYOUT = "medpath"
@@ -221,7 +221,7 @@ def _arms(lines: Sequence[str], known: Sequence[str]) -> tuple[Arm, ...]:
             continue
         if not sure:
             warn("Arm && Interventions", f"row {row!r} read as group {group!r}, intervention {intervention!r}, "
-                 f"description {desc[:40]!r}: the page does not list that intervention", kind="ambiguous-cells")
+                 f"description {desc[:40]!r}: the page does not list that intervention", kind=WarningKind.AMBIGUOUS_CELLS)
         if arms and arms[-1].label == group:  # the same arm's next intervention
             last = arms.pop()
             given = tuple(dict.fromkeys((*last.interventions, intervention)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from trialgraph.loaders.base import warn
+from trialgraph.loaders.base import WarningKind, warn
 from trialgraph.records import Outcome, OutcomeResult
 
 #: The registry's outcome types (API v2 ``PRIMARY`` ..., legacy XML ``Other Pre-specified`` ...).
@@ -23,7 +23,7 @@ def outcome_kind(value: str | None, field: str, nct: str | None) -> str | None:
         return None
     kind = KINDS.get(re.sub(r"[^A-Z]+", "_", value.upper()).strip("_"))
     if kind is None:
-        warn(field, f"{value!r} is not an outcome type of the registry: dropped", kind="invalid-value", nct_id=nct)
+        warn(field, f"{value!r} is not an outcome type of the registry: dropped", kind=WarningKind.INVALID_VALUE, nct_id=nct)
     return kind
 
 

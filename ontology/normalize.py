@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from trialgraph.graph.model import unresolved_key
 from trialgraph.ontology.arms import arm_option_groups, split_regimen
@@ -37,13 +38,20 @@ def unresolved_drug_id(name: str) -> str:
     return unresolved_key(drug_key(undosed) or drug_key(name))
 
 
+class FindingKind(StrEnum):
+    """What a finding observed (the load report counts findings by kind)."""
+
+    UNRESOLVED_INTERVENTION = "unresolved-intervention"  # a name the reference data knows no drug by
+    UNRESOLVED_CONDITION = "unresolved-condition"  # a condition the reference data does not know
+
+
 @dataclass(frozen=True)
 class Finding:
     """A data-quality observation, collected during a load and reported at its end."""
 
     nct_id: str
     file: str
-    kind: str  # unresolved-intervention, unresolved-condition
+    kind: FindingKind
     value: str
 
     def __str__(self) -> str:
@@ -89,13 +97,13 @@ def normalize(trial: Trial, resolver: Resolver) -> ResolvedTrial:
                     d: str(g) if members.count(g) > 1 else f"optional-{g}" for d, g in split[1].items()}
         interventions[iv.name] = res
         if res.unresolved and iv.type in (None, "DRUG", "BIOLOGICAL", "COMBINATION_PRODUCT"):
-            findings.append(Finding(trial.nct_id, trial.source.file, "unresolved-intervention", iv.name))
+            findings.append(Finding(trial.nct_id, trial.source.file, FindingKind.UNRESOLVED_INTERVENTION, iv.name))
     conditions = []
     for text in trial.conditions:
         res = resolver.condition(text, trial.condition_mesh, single=len(trial.conditions) == 1)
         conditions.append((text, res))
         if not res.resolved:
-            findings.append(Finding(trial.nct_id, trial.source.file, "unresolved-condition", text))
+            findings.append(Finding(trial.nct_id, trial.source.file, FindingKind.UNRESOLVED_CONDITION, text))
     rt = ResolvedTrial(trial, interventions, tuple(conditions), tuple(findings), intervention_groups)
     types = {iv.name: iv.type for iv in trial.interventions}
     others = {iv.name: iv.other_names for iv in trial.interventions}

@@ -30,4 +30,5 @@ ORDER BY t.nct_id
 WITH o, count(DISTINCT a) AS arms, count(DISTINCT CASE WHEN fixed > 0 THEN a END) AS fixed_arms,
      collect(DISTINCT t.nct_id) AS nct_ids
 RETURN o.name AS drug, arms, fixed_arms, size(nct_ids) AS trials, nct_ids
-ORDER BY arms DESC, drug
+ORDER BY arms DESC, drug, o.drug_id
+SKIP $skip LIMIT $limit

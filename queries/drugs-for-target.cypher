@@ -16,4 +16,5 @@ OPTIONAL MATCH (d)<-[:USES_DRUG]-(:Intervention)<-[:HAS_INTERVENTION]-(t:Trial)
 WITH d, tg, a, count(DISTINCT t) AS trials
 RETURN d.name AS drug, d.modality AS modality, d.drug_class AS drug_class, tg.symbol AS target,
        a.action AS action, a.sources AS sources, trials
-ORDER BY drug, target
+ORDER BY drug, d.drug_id, target
+SKIP $skip LIMIT $limit

@@ -24,4 +24,5 @@ ORDER BY tg.symbol
 WITH d, highest_phase, trials, nct_ids, collect(tg.symbol) AS targets
 RETURN d.name AS drug, d.drug_class AS drug_class, targets,
        CASE WHEN highest_phase = '' THEN null ELSE highest_phase END AS highest_phase, trials, nct_ids
-ORDER BY highest_phase DESC, trials DESC, drug
+ORDER BY highest_phase DESC, trials DESC, drug, d.drug_id
+SKIP $skip LIMIT $limit

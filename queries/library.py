@@ -20,6 +20,11 @@ A parameter's kind says how the user's value is resolved before the query runs:
 - ``text`` -> the value as given; ``int`` -> a whole number; ``flag`` -> true or false
   (true/yes/1, false/no/0).
 
+Every statement also takes the paging parameters ``$skip`` and ``$limit`` (:data:`PAGING`; not
+declared in the header): it ends with ``ORDER BY`` (a total order, so pages are stable) and
+``SKIP $skip LIMIT $limit``. ``resolve_params`` fills them in: skip 0, and without a limit
+:data:`ALL`, so that an absent limit means every row on both engines.
+
 Given the graph (``resolve_params(..., graph=gw)``, as the CLI and :func:`run` do), a name is
 also checked against it: a name neither the reference data nor the graph knows is an error
 that suggests the closest known names ("did you mean pembrolizumab?"), never an empty answer;
@@ -50,6 +55,12 @@ _FLAGS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0"
 #: The themes ``trialgraph queries`` groups the library by, in its order (every query names one).
 THEMES = ("combinations and mechanisms", "trials", "eligibility", "results and safety", "sites and geography",
           "landscape", "connections")
+#: The paging parameters every statement takes, beside those its header declares.
+PAGING = ("skip", "limit")
+#: "No limit": the largest SKIP or LIMIT the local server reads right. FalkorDB (4.16) takes
+#: them as 32-bit values: LIMIT 4294967296 (2**32) answers no rows at all, so larger values are
+#: refused here rather than passed on. Neo4j takes any of them.
+ALL = 2**31 - 1
 _PARAM = re.compile(r"^param:\s*(\w+)\s*\(([^)]*)\)\s*(.*)$")
 _COLUMN = re.compile(r"^column:\s*(\w+)\s*(.*)$")
 
@@ -94,6 +105,9 @@ def parse_header(name: str, text: str) -> Query:
         if m := _PARAM.match(body):
             attrs = [a.strip() for a in m.group(2).split(",")]
             kind = attrs[0]
+            if m.group(1) in PAGING:
+                raise QueryError(f"queries/{name}.cypher: {m.group(1)} is a paging parameter every query takes: "
+                                 "not declared in the header")
             if kind not in RESOLVERS:
                 raise QueryError(f"queries/{name}.cypher: parameter {m.group(1)} has unknown kind {kind!r}")
             example = next((a[len("e.g.") :].strip() for a in attrs if a.startswith("e.g.")), None)
@@ -111,10 +125,19 @@ def parse_header(name: str, text: str) -> Query:
         raise QueryError(f"queries/{name}.cypher: header 'name:' must be {name!r}, found {fields.get('name')!r}")
     if not fields.get("description"):
         raise QueryError(f"queries/{name}.cypher: header has no 'description:'")
+    if not _pages(text):
+        raise QueryError(f"queries/{name}.cypher: the statement must end with ORDER BY (a total order) and then "
+                         "'SKIP $skip LIMIT $limit'")
     if fields.get("theme") not in THEMES:
         raise QueryError(f"queries/{name}.cypher: header 'theme:' must be one of {', '.join(THEMES)}; "
                          f"found {fields.get('theme')!r}")
     return Query(name, fields["description"], tuple(params), tuple(columns), text, fields["theme"])
+
+
+def _pages(text: str) -> bool:
+    """Whether a statement ends with its final RETURN, an ORDER BY, then ``SKIP $skip LIMIT $limit``."""
+    last = text.rstrip().rsplit("\nRETURN ", 1)
+    return len(last) == 2 and "\nORDER BY " in last[1] and last[1].endswith("\nSKIP $skip LIMIT $limit")
 
 
 @lru_cache(maxsize=1)
@@ -146,7 +169,7 @@ def resolve_params(query: Query, given: dict[str, Any], resolver: Resolver | Non
 
     With ``graph``, names are also checked against the graph (see the module docstring)."""
     resolver = resolver or default_resolver()
-    unknown = set(given) - {p.name for p in query.params}
+    unknown = set(given) - {p.name for p in query.params} - set(PAGING)
     if unknown:
         names = ", ".join(p.name for p in query.params) or "none"
         raise QueryError(f"query {query.name} has no parameter {sorted(unknown)[0]!r} (parameters: {names})")
@@ -167,7 +190,22 @@ def resolve_params(query: Query, given: dict[str, Any], resolver: Resolver | Non
             raise NotFoundError(f"query {query.name}, parameter {p.name}: {e}") from e
         except ValueError as e:
             raise QueryError(f"query {query.name}, parameter {p.name}: not a whole number: {value!r}") from e
+    out["skip"] = _page_value(query, "skip", given.get("skip"), 0)
+    out["limit"] = _page_value(query, "limit", given.get("limit"), ALL)
     return out
+
+
+def _page_value(query: Query, name: str, value: Any, default: int) -> int:
+    """``$skip`` or ``$limit``: a whole number from 0 to :data:`ALL`; absent, the default."""
+    if value is None or value == "":
+        return default
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        raise QueryError(f"query {query.name}, {name}: not a whole number: {value!r}") from None
+    if not 0 <= n <= ALL:
+        raise QueryError(f"query {query.name}, {name}: must be from 0 to {ALL:,}, got {n:,}")
+    return n
 
 
 def _resolve(kind: str, value: str, resolver: Resolver, names: _Names) -> Any:
@@ -355,7 +393,9 @@ def markdown() -> str:
         "Generated from the headers of `queries/*.cypher` by `trialgraph queries --format markdown`;",
         "do not edit by hand. Run any of them with `trialgraph query NAME -p key=value`, or from Python",
         "with `trialgraph.query(NAME, key=value)`. Parameter values accept every alias the reference",
-        "data knows; `--explain` shows how they were resolved.",
+        "data knows; `--explain` shows how they were resolved. Every query also pages: `--limit N` and",
+        "`--skip N` become its `LIMIT $limit` and `SKIP $skip`, after an `ORDER BY` that orders the rows",
+        "fully, so pages do not overlap (from Python: `trialgraph.query(NAME, skip=20, limit=20)`).",
         "",
     ]
     for theme, queries in by_theme():

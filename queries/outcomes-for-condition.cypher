@@ -29,3 +29,4 @@ WITH o.measure AS measure, collect(DISTINCT o.time_frame) AS time_frames, count(
 RETURN measure, time_frames, trials, reported,
        reduce(acc = [], ps IN p_lists | acc + coalesce(ps, [])) AS p_values, nct_ids
 ORDER BY trials DESC, measure
+SKIP $skip LIMIT $limit

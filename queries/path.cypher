@@ -6,7 +6,7 @@
 // param: from (entity, e.g. penpulimab) an NCT id, drug, target, family, condition or sponsor
 // param: to (entity, e.g. HCC) an NCT id, drug, target, family, condition or sponsor
 // column: length the number of steps
-// column: nodes the nodes along the path, each as "Label: caption"
+// column: nodes the nodes along the path, each as a map: label, and caption (its name, label, NCT id, symbol or facility)
 // column: relationships the relationship types along the path
 OPTIONAL MATCH (a1:Trial {nct_id: $from.nct_id})
 OPTIONAL MATCH (a2:Drug {drug_id: $from.drug_id})
@@ -24,8 +24,13 @@ OPTIONAL MATCH (b6:Sponsor {sponsor_id: $to.sponsor_id})
 WITH a, coalesce(b1, b2, b3, b4, b5, b6) AS b
 WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
 MATCH p = allShortestPaths((a)-[*..6]-(b))
-WITH p, [n IN nodes(p) | labels(n)[0] + ': ' + coalesce(n.name, n.label, n.nct_id, n.symbol, n.facility, '?')] AS names,
+WITH p, [n IN nodes(p) | {label: labels(n)[0], caption: coalesce(n.name, n.label, n.nct_id, n.symbol, n.facility)}] AS steps,
      [r IN relationships(p) | type(r)] AS rels
-RETURN length(p) AS length, names AS nodes, rels AS relationships
-ORDER BY length, reduce(s = '', x IN names | s + x + '|')
+// the order: by length, then by the nodes' labels and captions and the relationships, as text
+WITH length(p) AS length, steps, rels,
+     reduce(s = '', x IN steps | s + x.label + ': ' + coalesce(x.caption, '?') + '|') + reduce(s = '', x IN rels | s + x + '|') AS key
+ORDER BY length, key
 LIMIT 10
+RETURN length, steps AS nodes, rels AS relationships
+ORDER BY length, key
+SKIP $skip LIMIT $limit

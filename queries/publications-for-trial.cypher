@@ -20,3 +20,4 @@ WITH ct, p, collect(DISTINCT other.nct_id) AS also_cited_by
 RETURN p.pmid AS pmid, ct.type AS type, p.citation AS citation, 'https://pubmed.ncbi.nlm.nih.gov/' + p.pmid + '/' AS url,
        also_cited_by
 ORDER BY type, pmid
+SKIP $skip LIMIT $limit

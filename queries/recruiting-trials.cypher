@@ -35,3 +35,4 @@ RETURN t.nct_id AS nct_id, t.brief_title AS title, t.overall_status AS status, t
        t.minimum_age_years AS minimum_age_years, t.maximum_age_years AS maximum_age_years, t.sex AS sex,
        t.healthy_volunteers AS healthy_volunteers, t.countries AS countries
 ORDER BY nct_id
+SKIP $skip LIMIT $limit

@@ -27,4 +27,5 @@ UNWIND CASE WHEN size(coalesce(t.phases, [])) = 0 THEN [null] ELSE t.phases END 
 WITH d, indicated_for, max_phase, sources, collect(DISTINCT t.nct_id) AS nct_ids, collect(DISTINCT phase) AS phases
 RETURN d.name AS drug, d.drug_class AS drug_class, indicated_for, max_phase, sources, size(nct_ids) AS trials, nct_ids,
        phases
-ORDER BY max_phase DESC, trials DESC, drug
+ORDER BY max_phase DESC, trials DESC, drug, d.drug_id
+SKIP $skip LIMIT $limit

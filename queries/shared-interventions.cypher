@@ -24,4 +24,5 @@ ORDER BY t2.nct_id
 WITH d, nct_ids, collect(t2.nct_id) AS other_nct_ids
 RETURN d.name AS drug, d.drug_class AS drug_class, size(nct_ids) AS trials, size(other_nct_ids) AS other_trials,
        nct_ids, other_nct_ids
-ORDER BY trials + other_trials DESC, drug
+ORDER BY trials + other_trials DESC, drug, d.drug_id
+SKIP $skip LIMIT $limit

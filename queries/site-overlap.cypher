@@ -8,12 +8,13 @@
 // column: nct_id the other trial's NCT identifier
 // column: title the other trial's brief title
 // column: shared_sites number of sites the two trials share
-// column: sites the shared sites, as facility (city)
+// column: sites the shared sites, each as a map: facility, and city
 // column: status the other trial's overall status
 MATCH (t:Trial {nct_id: $nct_id})-[:HAS_SITE]->(s:Site)<-[:HAS_SITE]-(o:Trial)
 WHERE o.nct_id <> t.nct_id AND NOT coalesce(s.placeholder, false)
 WITH o, s
 ORDER BY s.facility, s.city
-WITH o, collect(DISTINCT s.facility + ' (' + coalesce(s.city, '?') + ')') AS sites
+WITH o, collect(DISTINCT {facility: s.facility, city: s.city}) AS sites
 RETURN o.nct_id AS nct_id, o.brief_title AS title, size(sites) AS shared_sites, sites, o.overall_status AS status
 ORDER BY shared_sites DESC, nct_id
+SKIP $skip LIMIT $limit

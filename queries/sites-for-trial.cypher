@@ -13,4 +13,5 @@
 MATCH (:Trial {nct_id: $nct_id})-[hs:HAS_SITE]->(s:Site)
 RETURN s.facility AS facility, s.city AS city, s.state AS state, s.country AS country, hs.status AS status,
        s.latitude AS latitude, s.longitude AS longitude, hs.as_written AS as_written
-ORDER BY country, city, facility
+ORDER BY country, city, facility, s.site_id
+SKIP $skip LIMIT $limit

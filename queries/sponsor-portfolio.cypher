@@ -29,4 +29,5 @@ WITH s, collect(DISTINCT item) AS items
 WITH s, [i IN items WHERE i[0] = 'trial' | i[1]] AS nct_ids, items
 RETURN s.name AS sponsor, size(nct_ids) AS trials, nct_ids, [i IN items WHERE i[0] = 'drug' | i[1]] AS drugs,
        [i IN items WHERE i[0] = 'target' | i[1]] AS targets, [i IN items WHERE i[0] = 'condition' | i[1]] AS conditions
-ORDER BY sponsor
+ORDER BY sponsor, s.sponsor_id
+SKIP $skip LIMIT $limit

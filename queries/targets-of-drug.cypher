@@ -17,4 +17,5 @@ ORDER BY f.family_id
 WITH d, a, tg, collect(f.family_id) AS families
 RETURN d.name AS drug, tg.symbol AS target, tg.name AS target_name, a.action AS action, families,
        a.sources AS sources
-ORDER BY drug, target
+ORDER BY drug, d.drug_id, target
+SKIP $skip LIMIT $limit

@@ -21,4 +21,5 @@ WHERE toLower(s.facility) CONTAINS toLower($facility) AND NOT coalesce(s.placeho
 MATCH (t:Trial)-[hs:HAS_SITE]->(s)
 RETURN s.facility AS facility, s.city AS city, s.country AS country, t.nct_id AS nct_id, t.brief_title AS title,
        hs.status AS site_status, t.overall_status AS status
-ORDER BY facility, city, nct_id
+ORDER BY facility, city, country, s.site_id, nct_id
+SKIP $skip LIMIT $limit

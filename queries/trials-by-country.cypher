@@ -29,3 +29,4 @@ ORDER BY city
 WITH country, sites, nct_ids, collect(DISTINCT city) AS cities
 RETURN country, size(nct_ids) AS trials, sites, cities, nct_ids
 ORDER BY trials DESC, sites DESC, country
+SKIP $skip LIMIT $limit

@@ -16,4 +16,5 @@ WHERE c.condition_id IN $condition
 MATCH (c)<-[st:STUDIES]-(t:Trial)
 RETURN t.nct_id AS nct_id, t.brief_title AS title, c.name AS condition, st.as_written AS as_written,
        st.qualifiers AS qualifiers, t.phases AS phases, t.overall_status AS status
-ORDER BY nct_id, condition
+ORDER BY nct_id, condition, c.condition_id
+SKIP $skip LIMIT $limit

@@ -20,4 +20,5 @@ ORDER BY i.name, a.label
 WITH t, d, collect(DISTINCT i.name) AS as_written, collect(DISTINCT a.label) AS arms
 RETURN t.nct_id AS nct_id, t.brief_title AS title, d.name AS drug, as_written, arms, t.phases AS phases,
        t.overall_status AS status
-ORDER BY nct_id, drug
+ORDER BY nct_id, drug, d.drug_id
+SKIP $skip LIMIT $limit

@@ -15,4 +15,5 @@ WHERE (' ' + s.sponsor_id + ' ') CONTAINS (' ' + $sponsor + ' ')
 MATCH (t:Trial)-[sb:SPONSORED_BY]->(s)
 RETURN t.nct_id AS nct_id, t.brief_title AS title, s.name AS sponsor, sb.role AS role, t.phases AS phases,
        t.overall_status AS status
-ORDER BY nct_id, sponsor
+ORDER BY nct_id, sponsor, s.sponsor_id
+SKIP $skip LIMIT $limit

@@ -17,3 +17,4 @@ ORDER BY d.name, tg.symbol
 WITH t, collect(DISTINCT d.name) AS drugs, collect(DISTINCT tg.symbol) AS targets
 RETURN t.nct_id AS nct_id, t.brief_title AS title, drugs, targets, t.phases AS phases, t.overall_status AS status
 ORDER BY nct_id
+SKIP $skip LIMIT $limit

@@ -90,8 +90,8 @@ def test_path_finds_a_sponsor_by_the_short_name_sponsor_portfolio_uses(env: dict
     assert "NCT04344158" in portfolio["nct_ids"]
     paths = rows(env, "query", "path", "-p", "from=Chia Tai Tianqing", "-p", "to=VEGFR")
     assert paths, "no path from the sponsor to the VEGFR family"
-    assert all(p["nodes"][0] == f"Sponsor: {portfolio['sponsor']}" and p["nodes"][-1].startswith("TargetFamily:")
-               for p in paths)
+    assert all(p["nodes"][0] == {"label": "Sponsor", "caption": portfolio["sponsor"]}
+               and p["nodes"][-1]["label"] == "TargetFamily" for p in paths)
     # and an unresolved drug as trials write it is a path end too
     assert rows(env, "query", "path", "-p", "from=JAB-21822", "-p", "to=NCT05288205")[0]["length"] >= 1
 
@@ -108,8 +108,8 @@ def test_placeholder_sites_are_kept_but_not_shared(env: dict[str, str]) -> None:
     real_shared = {(n, c) for n, c, _ in a & b if n != "Local Institution"}
     assert len(a & b) - len(real_shared) == 16  # the documents: 16 of the 18 same-named sites are placeholders
     (other,) = [r for r in rows(env, "query", "site-overlap", "-p", "nct_id=NCT01642004") if r["nct_id"] == "NCT02481830"]
-    assert not any("Local Institution" in s for s in other["sites"]), other["sites"]
-    assert {f"{n} ({c})" for n, c in real_shared} <= set(other["sites"])
+    assert not any("Local Institution" in s["facility"] for s in other["sites"]), other["sites"]
+    assert real_shared <= {(s["facility"], s["city"]) for s in other["sites"]}
     assert other["shared_sites"] == len(other["sites"]) < 5
     # kept on the trial, flagged
     sites = rows(env, "query", "sites-for-trial", "-p", "nct_id=NCT01642004")

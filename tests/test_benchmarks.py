@@ -30,7 +30,7 @@ def test_naive_and_batched_writers_build_the_same_graph(local_server: LocalServe
     synth.write_file(60, data, seed=5)
     rows = run.rows_of(data, 60)
     stmts = run.naive_statements()
-    assert len(stmts) == 14 and {k.split(":")[0] for k in stmts} == {"node", "rel"}
+    assert len(stmts) == 20 and {k.split(":")[0] for k in stmts} == {"node", "rel"}
     counts = {}
     for kind in ("batched", "naive"):
         gw = FalkorGateway(HOST, local_server.status().port or 0, f"bench-{kind}-{uuid.uuid4().hex[:8]}")

@@ -45,7 +45,8 @@ def test_bad_files_are_reported_and_good_ones_still_load(env: dict[str, str], se
     assert "junk.txt: unknown layout" in err and "Traceback" not in err
     data = json.loads(report.read_text(encoding="utf-8"))
     assert (data["trials_read"], data["trials_written"]) == (1, 1)
-    (rejected,) = data["rejected"]
+    assert (data["rejected"]["total"], data["rejected"]["by_kind"]) == (1, {"unreadable": 1})
+    (rejected,) = data["rejected"]["examples"]
     assert rejected["file"].endswith("junk.txt") and "unknown layout" in rejected["message"]
 
 
@@ -143,6 +144,29 @@ def test_warnings_are_counted_by_kind_in_the_summary_and_the_report(env: dict[st
     assert "rejected 0; 1 warning(s): 1 invalid-value" in out
     assert "phases: NCT55555555: 'PHASE5' is not a value of the registry's phase: dropped" in err
     data = json.loads(report.read_text(encoding="utf-8"))
-    assert data["warnings_by_kind"] == {"invalid-value": 1}
-    (w,) = data["warnings"]
+    assert {k: data["warnings"][k] for k in ("total", "by_kind")} == {"total": 1, "by_kind": {"invalid-value": 1}}
+    (w,) = data["warnings"]["examples"]
     assert (w["field"], w["kind"]) == ("phases", "invalid-value") and w["file"].endswith("study_data_5.json")
+
+
+def test_query_pages_with_skip_and_limit_and_phrases_plain_rows(env: dict[str, str], seeds_dir: Path) -> None:
+    code, out, _ = run(env, "load", str(seeds_dir))
+    assert code == 0
+    args = ("query", "combination-therapies", "-p", "target=PD-1", "--format", "json")
+    code, out, _ = run(env, *args)
+    whole = [(r["nct_id"], r["arm"]) for r in json.loads(out)]
+    assert len(whole) == 3  # the seeds' three PD-1 combination arms (the csv above)
+    code, out, err = run(env, *args, "--limit", "1")
+    assert code == 0 and [(r["nct_id"], r["arm"]) for r in json.loads(out)] == whole[:1]
+    assert "showing rows 1 to 1; more with --skip 1" in err
+    code, out, err = run(env, *args, "--skip", "1", "--limit", "5")
+    assert code == 0 and [(r["nct_id"], r["arm"]) for r in json.loads(out)] == whole[1:] and "more with" not in err
+    code, _, err = run(env, *args, "--limit", "0")
+    assert code == 2 and "--limit" in err
+    # the row holds maps; the table phrases them as before ("label [type]: what it gives", "name (role)")
+    code, out, _ = run(env, "query", "trial", "-p", "nct_id=NCT04344158")
+    assert code == 0
+    assert re.search(r"^arms +AK105 combined with Anlotinib \[EXPERIMENTAL\]: AK105 Injection, "
+                     r"Anlotinib Hydrochloride Capsules$", out, re.M), out
+    assert re.search(r"^ +Sorafenib Tosylate Tablets \[ACTIVE_COMPARATOR\]: Sorafenib Tosylate Tablets$", out, re.M), out
+    assert re.search(r"^sponsors +Chia Tai Tianqing Pharmaceutical Group Co., Ltd. \(lead\)$", out, re.M), out

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from trialgraph.loaders import base, documents, load_file
-from trialgraph.ontology.normalize import Finding
+from trialgraph.loaders.base import LoadProblem, ProblemKind, WarningKind
+from trialgraph.ontology.normalize import Finding, FindingKind
 from trialgraph.pipeline import LoadReport, Unresolved, read_trials
 
 pytestmark = pytest.mark.unit
@@ -77,13 +78,43 @@ def test_the_unresolved_report_is_bounded_and_keeps_the_most_frequent_exactly() 
     frequent = {"alpha": 50, "beta": 40, "gamma": 30}
     for name, n in frequent.items():
         for k in range(n):
-            un.add(Finding(f"NCT{k:08d}", "f", "unresolved-intervention", name))
+            un.add(Finding(f"NCT{k:08d}", "f", FindingKind.UNRESOLVED_INTERVENTION, name))
     for k in range(1000):  # names seen once each: the long tail of a registry
-        un.add(Finding(f"NCT{k:08d}", "f", "unresolved-intervention", f"rare-{k}"))
+        un.add(Finding(f"NCT{k:08d}", "f", FindingKind.UNRESOLVED_INTERVENTION, f"rare-{k}"))
     assert len(un.counts) <= 6 and len(un.examples) <= 6
     assert [(r["name"], r["trials"]) for r in un.rows(3)] == list(frequent.items())
     assert un.places == 50 + 40 + 30 + 1000
     assert un.truncated and un.distinct is None and un.floor == 1
     small = Unresolved(capacity=3)
-    small.add(Finding("NCT00000001", "f", "unresolved-condition", "x"))
+    small.add(Finding("NCT00000001", "f", FindingKind.UNRESOLVED_CONDITION, "x"))
     assert (small.distinct, small.truncated, small.rows()[0]["examples"]) == (1, False, ["NCT00000001"])
+
+
+def test_the_load_report_counts_every_problem_and_keeps_a_few_of_each_kind(tmp_path: Path) -> None:
+    # 100,000 unreadable documents, 100,000 warnings of one kind and 3 of another: exact counts, at
+    # most `keep` examples of each kind held (a synthetic count: the report, not the loaders)
+    report = LoadReport()
+    for k in range(100_000):
+        report.reject(LoadProblem(f"doc-{k}.json", None, "not JSON"))
+        report.warn(LoadProblem(f"doc-{k}.json", "phases", "'PHASE5' dropped", WarningKind.INVALID_VALUE))
+    for k in range(3):
+        report.warn(LoadProblem(f"page-{k}.txt", "Text", "removed 1 control character(s)", WarningKind.CONTROL_CHARACTERS))
+    keep = report.problems.keep
+    assert len(report.problems) == 100_000 and len(list(report.problems)) == keep
+    assert [p.file for p in report.problems] == [f"doc-{k}.json" for k in range(keep)]  # the first ones
+    assert report.problems.by_kind() == {ProblemKind.UNREADABLE: 100_000}
+    assert report.warnings_by_kind() == {"invalid-value": 100_000, "control-characters": 3}
+    assert len(list(report.warnings)) == keep + 3 and report.warnings.left_out() == {"invalid-value": 100_000 - keep}
+    assert not report.ok
+    data = report.as_dict()
+    assert data["rejected"]["total"] == 100_000 and data["rejected"]["by_kind"] == {"unreadable": 100_000}
+    assert len(data["rejected"]["examples"]) == keep and data["rejected"]["examples"][0]["kind"] == "unreadable"
+    assert data["warnings"]["by_kind"] == {"invalid-value": 100_000, "control-characters": 3}
+    assert len(data["warnings"]["examples"]) == keep + 3
+    json.dumps(data)  # JSON-ready: the kinds are strings
+
+
+def test_finding_kinds_are_a_closed_enumeration() -> None:
+    assert {k.value for k in FindingKind} == {"unresolved-intervention", "unresolved-condition"}
+    with pytest.raises(ValueError):
+        FindingKind("unresolved-drug")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from trialgraph.graph import catalog, gencypher, model, schema
-from trialgraph.queries.library import library
+from trialgraph.queries.library import PAGING, library
 
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,8 +55,19 @@ def unknown_properties(text: str) -> set[str]:
 def test_every_cypher_file_passes_neo4j_semantic_analysis() -> None:
     assert len(CYPHER_FILES) >= 10
     results = lint([(str(p.relative_to(ROOT)), p.read_text(encoding="utf-8")) for p in CYPHER_FILES])
-    failures = {name: diags for name, diags in results.items() if diags}
+    failures = {name: kept for name, diags in results.items() if (kept := [d for d in diags if not _tolerated(d)])}
     assert not failures, json.dumps(failures, indent=2)
+
+
+# The one warning the statements keep: Neo4j 5.26 deprecates `CALL { ... }` without a variable
+# scope clause in favour of `CALL () { ... }`, which the local server (FalkorDB 4.16) does not
+# parse ("expected a procedure name or '{'"). One text runs on both engines, so the library's
+# subqueries (a UNION of the ways in, one body after it) keep the form both run.
+_SCOPE_CLAUSE = "CALL subquery without a variable scope clause is now deprecated"
+
+
+def _tolerated(diagnostic: dict) -> bool:
+    return diagnostic["severity"] == 2 and diagnostic["message"].startswith(_SCOPE_CLAUSE)
 
 
 def test_linter_fails_on_broken_or_unknown_cypher() -> None:
@@ -77,7 +88,7 @@ def test_linter_fails_on_broken_or_unknown_cypher() -> None:
 def test_query_parameters_match_their_headers() -> None:
     for q in library().values():
         declared = {p.name for p in q.params}
-        assert catalog.parameters(q.cypher) == declared, q.name
+        assert catalog.parameters(q.cypher) == declared | set(PAGING), q.name  # every statement pages
         returned = q.cypher.rsplit("\nRETURN ", 1)[-1].split("\nORDER BY", 1)[0]
         names = [m.group(1) or m.group(2) for m in re.finditer(r"\bAS (\w+)|(?:^|,)\s*(\w+)\s*(?=,|$)", returned, re.M)]
         assert names == [c.name for c in q.columns], q.name
@@ -169,3 +180,16 @@ def test_ddl_covers_every_natural_key_on_both_engines() -> None:
     assert got_falkor == keys and len(falkor) == len(keys)
     for name in ("schema.neo4j", "schema.falkordb"):  # splitting on ';' is safe only without literals
         assert not any(re.search(r"['\"`]", s) for s in catalog.ddl_statements(name))
+
+
+def test_a_library_statement_that_does_not_page_is_refused() -> None:
+    from trialgraph.errors import QueryError
+    from trialgraph.queries.library import parse_header
+
+    head = "// name: x\n// theme: trials\n// description: d\n// param: nct_id (nct) n\n// column: nct_id n\n"
+    body = "MATCH (t:Trial {nct_id: $nct_id})\nRETURN t.nct_id AS nct_id\n"
+    assert parse_header("x", head + body + "ORDER BY nct_id\nSKIP $skip LIMIT $limit\n").name == "x"
+    for bad in (body, body + "SKIP $skip LIMIT $limit\n", body + "ORDER BY nct_id\nLIMIT 10\n",
+                "// param: limit (int) n\n" + body + "ORDER BY nct_id\nSKIP $skip LIMIT $limit\n"):
+        with pytest.raises(QueryError, match="SKIP|paging"):
+            parse_header("x", head + bad)

@@ -174,7 +174,7 @@ def test_a_failing_batch_writes_no_partial_trial(graph: Gateway) -> None:
             writer.write_rows([{**r, "props": {"nct_id": r["nct_id"]}, "arms": [], "interventions": []} for r in rows], set())
         report = GraphWriter(graph, reference_data(), batch_size=10).write([("good", good), ("bad", bad)])
         assert report.trials_written == 1 and [n for n, _ in report.failed] == ["NCT00000002"], statement_kind
-        assert "Trial.brief_title must be string" in report.failed[0][1]
+        assert "Trial.brief_title must be string" in list(report.failed)[0][1]
         assert graph.read("MATCH (t:Trial)-[:HAS_ARM]->(a:Arm) RETURN t.nct_id AS t, a.label AS a") == [
             {"t": "NCT00000001", "a": "A"}
         ]

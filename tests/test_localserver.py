@@ -48,7 +48,7 @@ def test_a_graph_with_its_constraints_survives_a_crash_and_a_restart(tmp_path: P
 
     from support import fingerprint
 
-    from trialgraph.graph import catalog
+    from trialgraph.graph import catalog, schema
     from trialgraph.graph.gateway import FalkorGateway
     from trialgraph.graph.localserver import HOST
     from trialgraph.pipeline import load
@@ -63,8 +63,10 @@ def test_a_graph_with_its_constraints_survives_a_crash_and_a_restart(tmp_path: P
             expected = fingerprint(gw)
         assert expected["labels"]["Trial"] > 5
         _, incr = _aof(server)
-        # only the schema's index statements are logged as Cypher; the loader's writes as effects
-        assert incr.count(b"GRAPH.QUERY") == len(catalog.ddl_statements("schema.falkordb")), incr[:2000]
+        # only the schema's statements (its indexes, the full-text index procedure) are logged as
+        # Cypher; the loader's writes as effects
+        assert incr.count(b"GRAPH.QUERY") == len(catalog.ddl_statements("schema.falkordb")) + 1, incr[:2000]
+        assert b"db.idx.fulltext.createNodeIndex" in incr
         assert b"GRAPH.EFFECT" in incr and b"MERGE" not in incr
 
         os.kill(status.pid, signal.SIGKILL)  # a crash: the next start replays the incremental part
@@ -76,8 +78,7 @@ def test_a_graph_with_its_constraints_survives_a_crash_and_a_restart(tmp_path: P
                 gw.ensure_schema()  # idempotent on a restarted graph; waits for the constraints
                 constraints = gw.read("CALL db.constraints()")
                 assert {(c["label"], c["status"]) for c in constraints} == {
-                    (label, "OPERATIONAL") for label in ("Trial", "Arm", "Intervention", "Drug", "Target",
-                                                         "TargetFamily", "Condition", "Sponsor", "Site")}, restart
+                    (label, "OPERATIONAL") for label in schema.NODES}, restart
                 with pytest.raises(Exception, match="unique constraint"):  # still enforced
                     gw.write("CREATE (:Trial {nct_id: 'NCT04344158'})")
                 assert any("Index Scan" in ln for ln in gw.plan("MATCH (t:Trial {nct_id: 'x'}) RETURN t")), restart

@@ -57,3 +57,35 @@ def test_the_index_is_not_trusted_without_the_graph(env: dict[str, str], seeds_d
     gw.close()
     code, out = run(env, "load", str(seeds_dir))
     assert code == 0 and "wrote 1 trial(s)" in out and "4 unchanged" in out
+
+
+TRIMMED = (Path(__file__).resolve().parent / "fixtures" / "realdata" / "gowthamrao__py_load_clinicaltrialsgov" / "tests"
+           / "integration" / "NCT04267848_complex.json")
+
+
+def test_an_older_version_of_a_record_never_replaces_the_current_one(graph, tmp_path: Path) -> None:
+    """NCT04267848 twice, as the registry's API gives it: the current record (tests/fixtures/ctgov,
+    last update 2025-09-10, 1,148 locations) and a trimmed copy a public repository keeps of an
+    older version (last update 2023-09-10, 2 locations). Whichever comes last, the graph keeps the
+    current one; before, loading the copy after the record dropped 1,146 of its sites."""
+    from trialgraph.pipeline import load
+
+    current, trimmed = CTGOV / "NCT04267848.json", TRIMMED
+    dates = [json.loads(p.read_text(encoding="utf-8"))["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
+             for p in (current, trimmed)]
+    assert dates == ["2025-09-10", "2023-09-10"]
+    def held() -> tuple[str, int]:
+        (row,) = graph.read("MATCH (t:Trial {nct_id: 'NCT04267848'}) OPTIONAL MATCH (t)-[:HAS_SITE]->(s) "
+                            "RETURN t.last_update_date AS d, count(s) AS n")
+        return row["d"], row["n"]
+
+    report = load([current], graph)
+    alone = held()
+    assert alone[0] == "2025-09-10" and alone[1] > 1000
+    report = load([trimmed], graph)  # the older copy after the record: skipped
+    assert report.renderings_older == 1 and report.trials_written == 0 and held() == alone
+    graph.clear()
+    load([trimmed], graph)
+    assert held() == ("2023-09-10", 2)
+    report = load([current], graph)  # the record after its older copy: replaces it
+    assert report.renderings_older == 0 and held() == alone

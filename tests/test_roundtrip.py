@@ -43,7 +43,7 @@ SEED_LAYOUT = {"000": ctgov_page, "004": ctgov_page, "001": veeva, "003": veeva,
 def _real_records() -> list[Trial]:
     report = LoadReport()
     trials = list(read_trials([FIXTURES / "ctgov", FIXTURES / "ctgov_xml", FIXTURES / "realdata"], report))
-    assert report.problems == []
+    assert not report.problems, list(report.problems)
     return trials
 
 
@@ -136,7 +136,10 @@ def test_synthetic_records_round_trip() -> None:
     assert _differing(ctgov_page, synth) == {} and _differing(veeva, synth) == {}
     differing = _differing(medpath, synth)
     assert {f for fields in differing.values() for f in fields} <= {"outcomes"}  # 'phase 2' + '2 years'
-    assert len(differing) <= 4
+    # only where the glued outcome table is ambiguous: a measure ending in a digit, its time frame starting with one
+    glued = {t.nct_id for t in synth
+             if any(o.measure[-1:].isdigit() and (o.time_frame or "")[:1].isdigit() for o in t.outcomes)}
+    assert set(differing) <= glued and len(differing) <= len(synth) // 5
 
 
 # -- hypothesis ------------------------------------------------------------------------------

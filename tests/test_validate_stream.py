@@ -16,7 +16,7 @@ from trialgraph.ontology.reference import reference_data
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[1]
-INPUTS = [ROOT / "trialgraph" / "samples" / "seeds", *(ROOT / "tests" / "fixtures" / d for d in ("ctgov", "ctgov_xml", "renderings"))]
+INPUTS = [ROOT / "trialgraph" / "samples" / "seeds", *(ROOT / "tests" / "fixtures" / d for d in ("ctgov", "ctgov_xml", "renderings", "results"))]
 
 
 @pytest.fixture(scope="module")

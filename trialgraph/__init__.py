@@ -27,6 +27,7 @@ def query_names() -> list[str]:
 
 def query(name: str, /, gateway: Gateway | None = None, **params: Any) -> list[dict[str, Any]]:
     """Run the library query ``name`` with keyword parameters (aliases resolved); rows as dicts.
+    ``skip`` and ``limit`` page the answer in the database (default: every row).
 
     Without ``gateway`` it connects to the configured graph (and closes the connection after).
     """

@@ -46,6 +46,28 @@ def _gateway(settings: Settings):
     return connect(settings)
 
 
+def _text(v: Any) -> str:
+    """A value as the tables print it. Queries return plain data (lists, maps); the display is made
+    here: a map of a known shape as its usual phrase (an arm "label [type]: what it gives", a sponsor
+    "name (role)", a site "facility (city)"), any other map as "key: value" pairs."""
+    if v is None:
+        return ""
+    if isinstance(v, list):  # maps hold lists of their own ("x, y"): a list of maps is split by "; "
+        return ("; " if any(isinstance(x, dict) for x in v) else ", ").join(map(_text, v))
+    if isinstance(v, dict):
+        keys = set(v)
+        if keys == {"label", "type", "gives"}:
+            return f"{v['label']} [{v['type'] or '?'}]: {', '.join(map(_text, v['gives'] or []))}"
+        if keys == {"name", "role"}:
+            return f"{v['name']} ({v['role']})"
+        if keys == {"facility", "city"}:
+            return f"{v['facility']} ({v['city'] or '?'})"
+        if keys == {"label", "caption"}:
+            return f"{v['label']}: {v['caption'] if v['caption'] is not None else '?'}"
+        return "; ".join(f"{k}: {_text(x)}" for k, x in v.items())
+    return str(v)
+
+
 def _render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | None = None) -> str:
     columns = list(columns or (rows[0].keys() if rows else []))
     if fmt == "json":
@@ -55,17 +77,12 @@ def _render(rows: Sequence[dict[str, Any]], fmt: str, columns: Sequence[str] | N
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(columns)
         for r in rows:
-            w.writerow(["; ".join(map(str, v)) if isinstance(v, list) else ("" if v is None else v) for v in (r.get(c) for c in columns)])
+            w.writerow(["; ".join(map(_text, v)) if isinstance(v, list) else _text(v) for v in (r.get(c) for c in columns)])
         return buf.getvalue().rstrip("\n")
     if not rows:
         return "(no rows)"
 
-    def cell(v: Any) -> str:
-        if isinstance(v, list):
-            return ", ".join(map(str, v))
-        return "" if v is None else str(v)
-
-    table = [[cell(r.get(c)) for c in columns] for r in rows]
+    table = [[_text(r.get(c)) for c in columns] for r in rows]
     widths = [min(60, max(len(c), *(len(row[i]) for row in table))) for i, c in enumerate(columns)]
 
     def line(values: Sequence[str]) -> str:
@@ -80,7 +97,7 @@ def _record(row: dict[str, Any], columns: Sequence[str]) -> str:
     lines = []
     for c in columns:
         v = row.get(c)
-        items = [str(x) for x in v] if isinstance(v, list) else ["" if v is None else str(v)]
+        items = [_text(x) for x in v] if isinstance(v, list) else [_text(v)]
         for i, item in enumerate(items or [""]):
             lines.append(f"{c if i == 0 else '':<{width}}  {item}".rstrip())
     return "\n".join(lines)
@@ -309,11 +326,13 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
     if report.documents_skipped:
         click.echo(f"resumed an interrupted load: skipped {report.documents_skipped} document(s) "
                    f"({report.trials_skipped} trial(s)) it had already committed")
-    rejected = len(report.problems)
+    rejected = len(report.problems) if not report.problems else (
+        f"{len(report.problems)} (" + ", ".join(f"{n} {kind}" for kind, n in report.problems.by_kind().items()) + ")")
     click.echo(
         f"read {report.trials_parsed} trial record(s) from {report.files_read} file(s); wrote {report.trials_written} "
         f"trial(s) into {where}; {report.trials_unchanged} unchanged; merged {report.renderings_merged} extra "
         f"rendering(s); rejected {rejected}"
+        + (f"; skipped {report.renderings_older} older version(s) of records the graph holds" if report.renderings_older else "")
         + (f"; {len(report.warnings)} warning(s): " + ", ".join(f"{n} {kind}" for kind, n in report.warnings_by_kind().items())
            if report.warnings else "")
     )
@@ -330,12 +349,12 @@ def load(paths: tuple[Path, ...], batch_size: int | None, report_file: Path | No
                    + (f"; the {min(show_unresolved, len(rows))} most frequent:" if show_unresolved else ""))
         if show_unresolved:
             click.echo(_render(rows, "table", ["kind", "name", "trials", "examples"]))
-    for d in report.disagreements:
-        click.echo(f"disagreement: {d}", err=True)
-    for p in report.problems:
-        click.echo(f"rejected: {p}", err=True)
-    for p in report.warnings:
-        click.echo(f"warning: {p}", err=True)
+    for what, tally in (("disagreement", report.disagreements), ("rejected", report.problems),
+                        ("warning", report.warnings)):
+        for item in tally:
+            click.echo(f"{what}: {item}", err=True)
+        for kind, n in tally.left_out().items():  # the report keeps the first few of each kind
+            click.echo(f"{what}: ... and {n:,} more of kind {kind} (first {tally.keep} shown)", err=True)
     if report_file:
         report_file.write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
         click.echo(f"report written to {report_file}")
@@ -452,6 +471,9 @@ def list_queries(fmt: str) -> None:
         click.echo(f"  columns: {', '.join(r['columns'])}\n")
 
 
+_PAGE_MAX = 2**31 - 1  # queries.library.ALL: the largest SKIP or LIMIT both engines read right
+
+
 def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
     out = {}
     for pair in pairs:
@@ -466,23 +488,35 @@ def _parse_params(pairs: Sequence[str]) -> dict[str, str]:
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, help="A parameter as key=value (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
-@click.option("--limit", type=click.IntRange(min=1), help="Print at most this many rows.")
+@click.option("--limit", type=click.IntRange(min=1, max=_PAGE_MAX - 1),
+              help="Return at most this many rows (the statement's LIMIT; default: all).")
+@click.option("--skip", type=click.IntRange(min=0, max=_PAGE_MAX), default=0,
+              help="Leave out this many rows first (the statement's SKIP): with --limit, a page.")
 @click.option("--explain", is_flag=True, help="Print the Cypher and the resolved parameters; run nothing.")
-def query(name: str, params: tuple[str, ...], fmt: str, limit: int | None, explain: bool) -> None:
-    """Run a library query by name (see `trialgraph queries`)."""
+def query(name: str, params: tuple[str, ...], fmt: str, limit: int | None, skip: int, explain: bool) -> None:
+    """Run a library query by name (see `trialgraph queries`).
+
+    --skip and --limit page through the answer in the database: the statement orders its rows
+    fully, so page 2 (--skip 20 --limit 20) follows page 1 (--limit 20) without overlap."""
     from trialgraph.queries.library import check_columns, get, resolve_params
 
     q = get(name)
+    given: dict[str, Any] = {**_parse_params(params), "skip": skip}
+    if limit is not None:
+        given["limit"] = limit + 1  # one more row than shown tells whether the answer goes on
     with _LazyGraph() as graph:
         # names are checked against the reference data and the graph: an unknown one is an error
-        cypher_params = resolve_params(q, _parse_params(params), graph=graph)  # type: ignore[arg-type]  # reads as a Gateway
+        cypher_params = resolve_params(q, given, graph=graph)  # type: ignore[arg-type]  # reads as a Gateway
         if explain:
             click.echo(q.cypher.rstrip())
             click.echo("\n// parameters, resolved:")
             click.echo(json.dumps(cypher_params, ensure_ascii=False, indent=2))
             return
         rows = check_columns(q, graph.read(q.cypher, cypher_params))
-    _print_answer(rows, fmt, limit, [c.name for c in q.columns])
+    if limit is not None and len(rows) > limit:
+        rows = rows[:limit]
+        click.echo(f"showing rows {skip + 1} to {skip + limit}; more with --skip {skip + limit}", err=True)
+    click.echo(_answer(rows, fmt, [c.name for c in q.columns]))
 
 
 def _print_answer(rows: list[dict[str, Any]], fmt: str, limit: int | None, columns: Sequence[str] | None = None) -> None:

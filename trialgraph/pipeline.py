@@ -20,12 +20,13 @@ from trialgraph.graph.merge import Disagreement
 from trialgraph.graph.writer import GraphWriter, RowBuilder, WriteReport, row_digest
 from trialgraph.journal import Journal, digest
 from trialgraph.loaders import LoadProblem, documents, iter_files, load_text
-from trialgraph.loaders.base import FieldWarning
+from trialgraph.loaders.base import FieldWarning, ProblemKind
 from trialgraph.ontology.normalize import Finding, ResolvedTrial, normalize
 from trialgraph.ontology.reference import reference_data
 from trialgraph.ontology.resolve import Resolver, default_resolver
 from trialgraph.parallel import ordered_map
 from trialgraph.records import Trial
+from trialgraph.tally import Tally
 
 log = logging.getLogger(__name__)
 
@@ -85,15 +86,20 @@ class Unresolved:
 
 @dataclass
 class LoadReport:
+    """What a load did. Problems (rejections), warnings and disagreements are tallies: exact counts
+    per kind, and the first few of each kind as examples (``trialgraph.tally``), so a load of a
+    million bad records holds a few dozen of them, not a million."""
+
     files_read: int = 0
     trials_parsed: int = 0
     trials_written: int = 0
     trials_unchanged: int = 0  # the graph held them unchanged (content digest): not written again
-    problems: list[LoadProblem] = field(default_factory=list)
+    problems: Tally[LoadProblem] = field(default_factory=Tally)  # by ProblemKind
     unresolved: Unresolved = field(default_factory=Unresolved)
     renderings_merged: int = 0
-    disagreements: list[Disagreement] = field(default_factory=list)
-    warnings: list[LoadProblem] = field(default_factory=list)  # loaded, but changed on the way (control characters)
+    renderings_older: int = 0  # older versions of records the graph holds: skipped (graph/merge.py)
+    disagreements: Tally[Disagreement] = field(default_factory=Tally)  # by field
+    warnings: Tally[LoadProblem] = field(default_factory=Tally)  # by WarningKind: loaded, but changed on the way
     documents_skipped: int = 0  # committed by an interrupted load (journal), not read again
     documents_unchanged: int = 0  # the graph holds their trials unchanged (journal index): not parsed
     trials_skipped: int = 0
@@ -102,13 +108,19 @@ class LoadReport:
     def ok(self) -> bool:
         return not self.problems
 
+    def reject(self, problem: LoadProblem) -> None:
+        self.problems.add(problem.kind, problem)
+
+    def warn(self, warning: LoadProblem) -> None:
+        self.warnings.add(warning.kind, warning)
+
     def warnings_by_kind(self) -> dict[str, int]:
         """How many warnings of each kind (control-characters, invalid-value, ...), most first."""
-        counts = Counter(w.kind or "other" for w in self.warnings)
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        return self.warnings.by_kind()
 
     def as_dict(self) -> dict[str, Any]:
-        """The report as JSON-ready data (``trialgraph load --report``)."""
+        """The report as JSON-ready data (``trialgraph load --report``): for rejections, warnings and
+        disagreements, the total, the count of each kind, and the first examples of each kind."""
         return {
             "files_read": self.files_read,
             "trials_read": self.trials_parsed,
@@ -116,19 +128,24 @@ class LoadReport:
             "trials_unchanged": self.trials_unchanged,
             "documents_unchanged": self.documents_unchanged,
             "renderings_merged": self.renderings_merged,
+            "renderings_older": self.renderings_older,
             "resumed": {"documents_skipped": self.documents_skipped, "trials_skipped": self.trials_skipped},
-            "rejected": [{"file": p.file, "field": p.field, "message": p.message} for p in self.problems],
-            "warnings_by_kind": self.warnings_by_kind(),
-            "warnings": [{"file": p.file, "field": p.field, "kind": p.kind, "message": p.message} for p in self.warnings],
+            "rejected": _tallied(self.problems, lambda p: {"file": p.file, "field": p.field, "kind": p.kind,
+                                                           "message": p.message}),
+            "warnings": _tallied(self.warnings, lambda p: {"file": p.file, "field": p.field, "kind": p.kind,
+                                                           "message": p.message}),
             "unresolved": self.unresolved.rows(),
             "unresolved_places": self.unresolved.places,
             "unresolved_truncated": self.unresolved.truncated,
-            "disagreements": [
-                {"nct_id": d.nct_id, "field": d.field, "kept_layout": d.kept_layout, "kept": d.kept,
-                 "other_layout": d.other_layout, "other": d.other}
-                for d in self.disagreements
-            ],
+            "disagreements": _tallied(self.disagreements, lambda d: {
+                "nct_id": d.nct_id, "field": d.field, "kept_layout": d.kept_layout, "kept": d.kept,
+                "other_layout": d.other_layout, "other": d.other}),
         }
+
+
+def _tallied(tally: Tally[Any], shape: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    return {"total": len(tally), "by_kind": tally.by_kind(), "examples_per_kind": tally.keep,
+            "examples": [shape(x) for x in tally]}
 
 
 @dataclass
@@ -225,7 +242,7 @@ class _Documents:
         try:
             files = list(iter_files(paths))
         except LoaderError as e:
-            self.report.problems.append(LoadProblem(e.file, e.field, e.message))
+            self.report.reject(LoadProblem(e.file, e.field, e.message))
             return
         for path in files:
             self.report.files_read += 1
@@ -234,7 +251,7 @@ class _Documents:
                     try:
                         text = read()
                     except LoaderError as e:
-                        self.report.problems.append(LoadProblem(e.file, e.field, e.message))
+                        self.report.reject(LoadProblem(e.file, e.field, e.message))
                         continue
                     sha = digest(text) if self.journal else ""
                     if self.journal and (done := self.journal.trials_committed(name, sha)) is not None:
@@ -243,7 +260,7 @@ class _Documents:
                         continue
                     yield name, text, sha
             except LoaderError as e:  # the file itself (not one document in it) could not be read
-                self.report.problems.append(LoadProblem(e.file, e.field, e.message))
+                self.report.reject(LoadProblem(e.file, e.field, e.message))
 
     def trials(self, paths: list[Path]) -> Iterator[Trial]:
         """The typed records only: resolving them is the caller's (``resolved``)."""
@@ -255,8 +272,9 @@ class _Documents:
 
     def _account(self, built: Built) -> None:
         if built.problem:
-            self.report.problems.append(built.problem)
-        self.report.warnings.extend(built.warnings)
+            self.report.reject(built.problem)
+        for w in built.warnings:
+            self.report.warn(w)
         for f in built.findings:
             self.report.unresolved.add(f)
 
@@ -379,9 +397,13 @@ def load(paths: list[Path], gateway: Gateway, batch_size: int = 100, resolver: R
     report.trials_written = written.trials_written
     report.trials_unchanged += written.trials_unchanged
     report.renderings_merged = written.renderings_merged
+    report.renderings_older = written.renderings_older
     report.disagreements = written.disagreements
-    for nct, reason in written.failed:
-        report.problems.append(LoadProblem(nct, None, f"not written: {reason}"))
+    shown = 0
+    for nct, reason in written.failed:  # the writer's examples, then the count of the others
+        report.reject(LoadProblem(nct, None, f"not written: {reason}", ProblemKind.NOT_WRITTEN))
+        shown += 1
+    report.problems.count(ProblemKind.NOT_WRITTEN, len(written.failed) - shown)
     return report
 
 
