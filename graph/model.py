@@ -100,6 +100,9 @@ class Rel:
     end_field: str | None = None
     identity: tuple[str, ...] = ()  # properties that tell two relationships between one pair apart
     component: str | None = None  # replaced with this component of its trial (links to shared nodes)
+    # written from the reference data by the writer (not from a trial row), per start node: the
+    # start node's links of this type are replaced as a whole (replace-<TYPE>, then write-<TYPE>)
+    reference: bool = False
 
     @property
     def properties(self) -> tuple[str, ...]:
@@ -156,7 +159,9 @@ NODES: dict[str, Node] = {
         Node("Drug", "drug_id",
              _props("drug_id", "name", "modality", "drug_class", Prop("code_names", "string[]"),
                     Prop("brand_names", "string[]"), Prop("synonyms", "string[]"), Prop("salts", "string[]"),
-                    Prop("xrefs", "string[]"), Prop("sources", "string[]"), Prop("resolved", "boolean"), "variant"),
+                    Prop("xrefs", "string[]"), Prop("sources", "string[]"), Prop("resolved", "boolean"), "variant",
+                    # ATC codes where sourced (PharmGKB, via the registry tables: ontology/registry.py)
+                    Prop("atc", "string[]")),
              # reference drugs come from write-drugs; a trial adds the drugs the reference data does not know
              ("schema:Drug", "tg:Drug"), "shared", row="unresolved_drugs", props_from="item",
              fixed=(("resolved", False),), component="arms"),
@@ -168,7 +173,9 @@ NODES: dict[str, Node] = {
              ("tg:TargetFamily",), "reference"),
         Node("Condition", "condition_id",
              _props("condition_id", "name", "mesh_id", "mesh_heading", "mondo_id", Prop("synonyms", "string[]"),
-                    Prop("resolved", "boolean"), Prop("sources", "string[]"), "variant"),
+                    Prop("resolved", "boolean"), Prop("sources", "string[]"), "variant",
+                    # the MeSH descriptor's tree numbers (its narrower descriptors are those under them)
+                    Prop("tree_numbers", "string[]")),
              ("schema:MedicalCondition", "tg:Condition"), "shared", row="conditions"),
         Node("Sponsor", "sponsor_id", _props("sponsor_id", "name", "agency_class", "variant"),
              ("schema:Organization",), "shared", row="sponsors"),
@@ -224,8 +231,11 @@ RELATIONSHIPS: dict[str, Rel] = {
             "tg:reported", row="adverse_events", end_field="key", identity=("serious",), component="results"),
         Rel("CITES", "Trial", "Publication", _props("type"), "schema:citation",
             row="publications", end_field="pmid", component="results"),
-        # a drug's indication, from the reference data (issue 18's tables): max_phase 4 is approved
-        Rel("INDICATED_FOR", "Drug", "Condition", (Prop("max_phase", "double"), Prop("source")), "tg:indicatedFor"),
+        # a drug's indication, from the reference data (issue 18's tables, ChEMBL's drug_indication):
+        # max_phase 4 is approved; source: the table's source id. The graph writer writes a drug's
+        # indications with the drug (GraphWriter.write_drug_facts), the condition as a MeSH Condition.
+        Rel("INDICATED_FOR", "Drug", "Condition", (Prop("max_phase", "double"), Prop("source")), "tg:indicatedFor",
+            reference=True),
         Rel("HAS_SITE", "Trial", "Site", _props("status", Prop("as_written", "string[]")), "tg:hasSite",
             row="sites", end_field="site_id", component="sites"),
     )
@@ -268,7 +278,15 @@ class PropertyTypeError(ValueError):
 def check_props(label: str, props: dict[str, Any], where: str) -> None:
     """Every value of ``props`` has its declared kind (lists: of strings); raises PropertyTypeError
     naming the trial, label and property otherwise."""
-    kinds = _KIND_OF[label]
+    _check(label, _KIND_OF[label], props, where)
+
+
+def check_rel_props(rel_type: str, props: dict[str, Any], where: str) -> None:
+    """check_props for the properties of a relationship type."""
+    _check(rel_type, _REL_KIND_OF[rel_type], props, where)
+
+
+def _check(label: str, kinds: dict[str, str], props: dict[str, Any], where: str) -> None:
     for name, value in props.items():
         kind = kinds.get(name)
         if kind is None:
@@ -286,6 +304,7 @@ def check_props(label: str, props: dict[str, Any], where: str) -> None:
 
 
 _KIND_OF = {label: {p.name: p.kind for p in n.props} for label, n in NODES.items()}
+_REL_KIND_OF = {t: {p.name: p.kind for p in r.props} for t, r in RELATIONSHIPS.items()}
 
 
 def _items(row: dict[str, Any], path: str) -> Iterator[tuple[dict[str, Any] | None, dict[str, Any]]]:
@@ -325,6 +344,7 @@ def rel_rows(rel: Rel, row: dict[str, Any]) -> list[dict[str, Any]]:
 
 TRIAL_NODES = tuple(n for n in NODES.values() if n.row)  # written from trial rows, in this order
 TRIAL_RELS = tuple(r for r in RELATIONSHIPS.values() if r.row)
+REFERENCE_RELS = tuple(r for r in RELATIONSHIPS.values() if r.reference)  # generated, written per start node
 
 
 def trial_entities(row: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:

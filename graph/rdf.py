@@ -44,6 +44,7 @@ from trialgraph.graph import catalog, model
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.results import _norm  # case and spacing ignored: how results match group titles to arms
 from trialgraph.ontology.reference import ReferenceData
+from trialgraph.ontology.registry import MESH_SOURCE
 
 BASE = "https://w3id.org/trialgraph/"
 TG = Namespace(BASE + "vocab#")
@@ -422,7 +423,9 @@ def trial_triples(row: dict[str, Any]) -> Iterator[Triple]:
         for q in _values(c.get("qualifiers")):
             yield link, _V.TG_qualifier, _text(q)
         props = c.get("props") or {}
-        if not props.get("sources"):  # reference conditions are stated once, by reference_triples
+        # curated conditions are stated once, by reference_triples; a registry MeSH descriptor
+        # (sourced from the MeSH table only) with each trial naming it, like a written condition
+        if not props.get("sources") or props["sources"] == [MESH_SOURCE]:
             yield from condition_triples(cid, props)
         for did in all_drugs:
             yield drug_iri(did), _V.BIOLINK_in_clinical_trials_for, cond

@@ -25,6 +25,7 @@ from trialgraph.graph.merge import Disagreement, Stored, merge, older_version, r
 from trialgraph.graph.results import result_rows
 from trialgraph.ontology.normalize import DRUG_LIKE_TYPES, ResolvedTrial, unresolved_drug_name
 from trialgraph.ontology.reference import ReferenceData
+from trialgraph.ontology.registry import MESH_SOURCE, Registry, default_registry
 from trialgraph.ontology.resolve import country_code, sponsor_key
 from trialgraph.ontology.sites import facility_name, placeholder
 from trialgraph.ontology.sites import site_key as make_site_key
@@ -326,6 +327,7 @@ def reference_params(data: ReferenceData) -> tuple[dict[str, Any], dict[str, Any
                     "synonyms": list(d.synonyms),
                     "salts": list(d.salts),
                     "xrefs": list(d.identifiers),
+                    "atc": _atc(d.id),
                     "sources": list(d.sources),
                     "resolved": True,
                 },
@@ -337,6 +339,33 @@ def reference_params(data: ReferenceData) -> tuple[dict[str, Any], dict[str, Any
         for d in data.drugs.values()
     ]
     return {"families": families, "targets": targets}, {"drugs": drugs}
+
+
+# how an indication of the registry tables cites its source (ontology/data/derived/NOTICE.md)
+INDICATION_SOURCE = "chembl-36"
+
+
+def _atc(drug_id: str) -> list[str] | None:
+    """A curated drug's ATC codes, from the registry tables (PharmGKB) where they know it."""
+    reg = default_registry()
+    d = reg.drug(drug_id) if reg is not None else None
+    return list(d.atc) if d is not None else None
+
+
+def _trees(mesh_id: str | None) -> list[str] | None:
+    reg = default_registry()
+    d = reg.mesh(mesh_id) if reg is not None and mesh_id else None
+    return list(d.tree_numbers) if d is not None else None
+
+
+def registry_condition_props(registry: Registry, mesh_id: str) -> dict[str, Any] | None:
+    """A MeSH descriptor the curated data does not hold, as a Condition node's properties."""
+    d = registry.mesh(mesh_id)
+    if d is None:
+        return None
+    return _props("Condition", {"condition_id": f"MESH:{mesh_id}", "name": d.heading, "mesh_id": mesh_id,
+                                "mesh_heading": d.heading, "tree_numbers": list(d.tree_numbers), "resolved": True,
+                                "sources": [MESH_SOURCE]})
 
 
 def condition_reference_props(data: ReferenceData) -> dict[str, dict[str, Any]]:
@@ -351,6 +380,7 @@ def condition_reference_props(data: ReferenceData) -> dict[str, dict[str, Any]]:
                 "mesh_heading": c.mesh_heading,
                 "mondo_id": c.mondo,
                 "synonyms": [*c.synonyms, *c.abbreviations],
+                "tree_numbers": _trees(c.mesh),
                 "resolved": True,
                 "sources": list(c.sources),
             },
@@ -407,10 +437,77 @@ def next_digests(held: list[str], digest: str) -> list[str]:
 class RowBuilder:
     """Resolved trials -> rows (the shape write-trials.cypher takes and the exports read)."""
 
-    def __init__(self, data: ReferenceData) -> None:
+    def __init__(self, data: ReferenceData, registry: Registry | None = None) -> None:
         self.data = data
+        self.registry = registry if registry is not None else default_registry()
         # reference conditions are the same for every trial: their variant is ranked once, here
         self._condition_props = {cid: {**p, "variant": variant(p)} for cid, p in condition_reference_props(data).items()}
+        self._by_mesh = {c.mesh: c.id for c in data.conditions.values() if c.mesh}
+
+    def condition_props(self, condition_id: str) -> dict[str, Any] | None:
+        """The properties (with variant) of a condition the reference data (curated or MeSH) knows."""
+        if condition_id in self._condition_props:
+            return self._condition_props[condition_id]
+        if condition_id.startswith("MESH:") and self.registry is not None:
+            mid = condition_id[5:]
+            if mid in self._by_mesh:
+                return self._condition_props[self._by_mesh[mid]]
+            if (p := registry_condition_props(self.registry, mid)) is not None:
+                self._condition_props[condition_id] = p = {**p, "variant": variant(p)}
+                return p
+        return None
+
+    def drug_facts(self, drug_ids: Iterable[str]) -> list[tuple[str, dict[str, Any]]]:
+        """(statement name, parameters) for the registry facts of these drugs, in writing order:
+        the drugs of the registry tables (not curated) with their mechanisms (write-targets for
+        their targets, write-drugs); then the indications of every one of them the tables know
+        (curated ones too): their MeSH conditions (write-Condition, shared like a trial's), and
+        each drug's INDICATED_FOR set replaced whole (replace- and write-INDICATED_FOR, generated
+        from graph/model.py)."""
+        targets: dict[str, dict[str, Any]] = {}
+        drugs: list[dict[str, Any]] = []
+        conditions: dict[str, dict[str, Any]] = {}
+        indicated: list[str] = []
+        indications: list[dict[str, Any]] = []
+        reg = self.registry
+        for did in sorted(set(drug_ids)):
+            d = reg.drug(did) if reg is not None else None
+            if reg is None or d is None:
+                continue
+            if did not in self.data.drugs:
+                acts: dict[str, dict[str, Any]] = {}
+                for m in reg.mechanisms(did):
+                    a = acts.setdefault(m.symbol, {"symbol": m.symbol, "action": None, "sources": []})
+                    a["action"] = a["action"] or m.action
+                    a["sources"] = sorted({*a["sources"], m.source})
+                    if m.symbol not in self.data.targets and m.symbol not in targets:
+                        t = reg.target(m.symbol)
+                        if t is not None:
+                            targets[m.symbol] = {"symbol": t.symbol, "families": [], "props": _props("Target", {
+                                "symbol": t.symbol, "name": t.name, "aliases": list(t.aliases), "ncbi_gene": t.ncbi_gene,
+                                "uniprot": t.uniprot, "hgnc_id": t.hgnc_id, "sources": ["hgnc"]})}
+                acts_on = [a for a in acts.values() if a["symbol"] in targets or a["symbol"] in self.data.targets]
+                drugs.append({"drug_id": did, "acts_on": acts_on, "props": _props("Drug", {
+                    "drug_id": did, "name": d.name, "xrefs": list(d.xrefs), "atc": list(d.atc),
+                    "sources": list(d.sources), "resolved": True})})
+            indicated.append(did)
+            for mid, phase in reg.indications(did):
+                if (p := self.condition_props(f"MESH:{mid}")) is not None:
+                    conditions[p["condition_id"]] = {"key": p["condition_id"], "props": p}
+                    indications.append({"start": did, "end": p["condition_id"],
+                                        "props": {"max_phase": float(phase), "source": INDICATION_SOURCE}})
+        out: list[tuple[str, dict[str, Any]]] = []
+        if targets:
+            out.append(("write-targets", {"families": [], "targets": list(targets.values())}))
+        if drugs:
+            out.append(("write-drugs", {"drugs": drugs}))
+        if conditions:
+            out.append(("write-Condition", {"rows": list(conditions.values())}))
+        if indicated:
+            out.append(("replace-INDICATED_FOR", {"rows": indicated}))
+        if indications:
+            out.append(("write-INDICATED_FOR", {"rows": indications}))
+        return out
 
     def row(self, rt: ResolvedTrial) -> dict[str, Any]:
         row = trial_row(rt)
@@ -418,8 +515,8 @@ class RowBuilder:
         # them differently (a zip code with or without its suffix, a hyphen): each spelling carries
         # a variant rank and the graph keeps the highest, so the result never depends on load order.
         for c in row["conditions"]:
-            if c["condition_id"] in self._condition_props:
-                c["props"] = self._condition_props[c["condition_id"]]
+            if (p := self.condition_props(c["condition_id"])) is not None:
+                c["props"] = p
             elif c.get("props") is not None:
                 c["props"] = {**c["props"], "variant": variant(c["props"])}
         for kind, key in (("sponsors", "sponsor_id"), ("sites", "site_id")):
@@ -441,6 +538,23 @@ class GraphWriter(RowBuilder):
         super().__init__(data)
         self.gateway = gateway
         self.batch_size = batch_size
+        self._facts_written: set[str] = set()  # drugs whose registry facts this writer has written
+
+    def write_drug_facts(self, rows: list[dict[str, Any]]) -> None:
+        """The registry facts (ontology/registry.py) of the drugs these trials give, once per
+        writer and before the trials name them, in one transaction: registry drugs with their
+        mechanisms and targets, and drugs' indications (:meth:`RowBuilder.drug_facts`)."""
+        if self.registry is None:
+            return
+        ids = {d for r in rows for i in r["interventions"] for d in i["drug_ids"]} - self._facts_written
+        if not ids:
+            return
+        statements = self.drug_facts(ids)
+        if statements:
+            with self.gateway.transaction() as tx:
+                for name, params in statements:
+                    tx.run(catalog.statement(name), params)
+        self._facts_written |= ids
 
     def prepare(self) -> None:
         """Schema, then the reference entities (idempotent)."""
@@ -517,6 +631,7 @@ class GraphWriter(RowBuilder):
         report = report or WriteReport()
         for batch in batched(items, self.batch_size):
             rows, stored = self.merged_rows([row for _, row in batch], report)
+            self.write_drug_facts(rows)
             failed: set[str] = set()  # this batch's refused trials
             good, entities = [], {}
             for row in rows:

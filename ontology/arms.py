@@ -159,6 +159,11 @@ def read_structure(text: str, mentions: Sequence[Mention], groups: _Groups, join
             k += 1
             continue
         a, b = ms[k].drugs, ms[k + 1].drugs
+        if set(a) == set(b):
+            # one drug either way ("paclitaxel or nab-paclitaxel": two formulations of it): no choice
+            # between drugs (arm_option_groups makes the two interventions alternatives)
+            k += 1
+            continue
         if set(a) & set(b) and set(a) - set(b) and set(b) - set(a):
             # two regimens sharing drugs ("mFOLFOX6 or FOLFIRI"): the drugs they differ in are alternatives
             groups.alternatives([d for d in (*a, *b) if not (d in a and d in b)])
@@ -366,6 +371,17 @@ def arm_option_groups(
         if ds and len(found) == 1 and (g := found.pop()) is not None:
             members = [d for d, x in groups.of.items() if x == g]
             out[n] = str(g) if len(members) > 1 else f"optional-{g}"
+    # interventions giving the same drugs that a text offers as alternatives by their names
+    # ("carboplatin and paclitaxel or nab-paclitaxel": both give paclitaxel, one formulation or the other)
+    said = [" ".join(_WORDS.findall(t.casefold())) for t in texts if t]
+    names_ = list(interventions)
+    for i, n1 in enumerate(names_):
+        for n2 in names_[i + 1:]:
+            if interventions[n1] and set(interventions[n1]) == set(interventions[n2]) and n1 not in out and n2 not in out:
+                w1, w2 = (" ".join(_WORDS.findall(n.casefold())) for n in (n1, n2))
+                if any(re.search(rf"(?<!\w){re.escape(x)} or {re.escape(y)}(?!\w)", t) for t in said
+                       for x, y in ((w1, w2), (w2, w1))):
+                    out[n1] = out[n2] = str(groups._new())
     # interventions alternatives as wholes: two drugs on the same target that no text joins
     # ("Ramucirumab + paclitaxel" and "Apatinib" in an investigator's-choice arm), and the drugs
     # of two classes a text offers as alternatives ("chemotherapies or targeted therapies")

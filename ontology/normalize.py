@@ -86,7 +86,9 @@ def normalize(trial: Trial, resolver: Resolver) -> ResolvedTrial:
     interventions: dict[str, InterventionResolution] = {}
     intervention_groups: dict[str, dict[str, str]] = {}
     for iv in trial.interventions:
-        res = resolver.intervention(iv.name, iv.other_names)
+        # procedures, devices, radiation, behavioural interventions ... are never drugs of the registry
+        res = resolver.intervention(iv.name, iv.other_names, registry=iv.type in DRUG_LIKE_TYPES,
+                                    mesh=trial.intervention_mesh)
         if res.unresolved and (split := split_regimen(iv.name, resolver)) is not None:
             res = InterventionResolution(drugs=split[0])  # a regimen string: its drugs, alternatives kept
             if split[1]:
@@ -98,7 +100,7 @@ def normalize(trial: Trial, resolver: Resolver) -> ResolvedTrial:
             findings.append(Finding(trial.nct_id, trial.source.file, FindingKind.UNRESOLVED_INTERVENTION, iv.name))
     conditions = []
     for text in trial.conditions:
-        res = resolver.condition(text, trial.condition_mesh)
+        res = resolver.condition(text, trial.condition_mesh, single=len(trial.conditions) == 1)
         conditions.append((text, res))
         if not res.resolved:
             findings.append(Finding(trial.nct_id, trial.source.file, FindingKind.UNRESOLVED_CONDITION, text))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +27,9 @@ from trialgraph.graph.localserver import HOST, LocalServer, free_port
 from trialgraph.settings import Neo4jSettings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/support.py: helpers shared by modules
+# The index of the registry tables (ontology/registry.py) is built once per machine and table
+# digest, not once per temporary TRIALGRAPH_HOME: every test process and CLI subprocess shares it.
+os.environ.setdefault("TRIALGRAPH_CACHE", str(Path(tempfile.gettempdir()) / "trialgraph-test-cache"))
 SEEDS = Path(__file__).resolve().parent.parent / "trialgraph" / "samples" / "seeds"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

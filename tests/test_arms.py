@@ -194,3 +194,14 @@ def test_two_doses_of_one_unknown_drug_are_one_drug() -> None:
     assert unresolved_drug_name("40% N2O") == "N2O" and unresolved_drug_name("TPN171H 2.5mg") == "TPN171H"
     # a code name's digits are no dose
     assert unresolved_drug_id("BMS-986012") == "unresolved:bms986012" and unresolved_drug_name("JAB-21822") == "JAB-21822"
+
+
+def test_two_formulations_of_one_drug_offered_as_alternatives() -> None:
+    # NCT06692738, Arm B: with the registry tables Nab-paclitaxel is paclitaxel (its active drug),
+    # so "paclitaxel or nab-paclitaxel" offers no choice between drugs; the two interventions are
+    # the alternatives, and pembrolizumab and carboplatin are still given to every participant
+    g = groups("Arm B", "Pembrolizumab in combination with carboplatin and paclitaxel or nab-paclitaxel followed by "
+               "pembrolizumab",
+               {"Pembrolizumab": ("pembrolizumab",), "Carboplatin": ("carboplatin",), "Paclitaxel": ("paclitaxel",),
+                "Nab-paclitaxel": ("paclitaxel",)})
+    assert alternatives(g) == [{"Nab-paclitaxel", "Paclitaxel"}] and not optional(g)

@@ -94,6 +94,16 @@ def test_query_parameters_match_their_headers() -> None:
         assert names == [c.name for c in q.columns], q.name
 
 
+def registry_index():
+    """The index of the registry tables (ontology/registry.py), whether TRIALGRAPH_REGISTRY is on or not."""
+    from trialgraph.ontology.registry import Registry, build_index, cache_dir, tables_digest
+
+    path = cache_dir() / f"refdata-{tables_digest()}.sqlite"
+    if not path.exists():
+        build_index(path)
+    return Registry(path)
+
+
 def test_write_statements_take_what_the_writer_passes(seeds_dir: Path) -> None:
     from trialgraph.graph.writer import GraphWriter, RowBuilder, WriteReport, batch_statements, reference_params
     from trialgraph.loaders import load_file
@@ -127,6 +137,24 @@ def test_write_statements_take_what_the_writer_passes(seeds_dir: Path) -> None:
                     assert fields <= set(item), (name, fields, set(item))
                 else:
                     assert isinstance(item, str) and re.search(r"UNWIND \$rows AS id\b", code), name
+    # the registry facts of the drugs these trials give (GraphWriter.write_drug_facts), the registry
+    # on or off: the generated reference statements take the same $rows shape
+    facts = RowBuilder(reference_data(), registry_index()).drug_facts(
+        d for r in merged for i in r["interventions"] for d in i["drug_ids"])
+    for name, params in facts:
+        seen.add(name)
+        assert catalog.parameters(catalog.statement(name)) == set(params), name
+        if set(params) == {"rows"}:
+            code = _COMMENT.sub(" ", catalog.statement(name))
+            fields = set(re.findall(r"\br\.(\w+)\b(?!\.)", code)) | {"props"} & set(re.findall(r"\br\.(props)\.", code))
+            for item in params["rows"]:
+                if isinstance(item, dict):
+                    assert fields <= set(item), (name, fields, set(item))
+                    if name == "write-INDICATED_FOR":
+                        model.check_rel_props("INDICATED_FOR", item["props"], name)
+                else:
+                    assert isinstance(item, str) and re.search(r"UNWIND \$rows AS id\b", code), name
+    assert {"write-INDICATED_FOR", "replace-INDICATED_FOR", "write-Condition"} <= {n for n, _ in facts}
     # the records reach every statement but the one for a trial the local server refused part of
     assert set(gencypher.statements()) - seen == {"unmark-Trial-digests"}
 

@@ -31,6 +31,7 @@ from trialgraph.cli import main
 from trialgraph.errors import QueryError
 from trialgraph.graph.gateway import Gateway
 from trialgraph.ontology.reference import reference_data
+from trialgraph.ontology.registry import default_registry
 from trialgraph.queries import library as lib
 
 pytestmark = pytest.mark.integration
@@ -272,7 +273,12 @@ def test_explain_prints_cypher_and_resolved_parameters() -> None:
     assert r.exit_code == 0, r.output
     cypher, _, params = r.output.partition("// parameters, resolved:")
     assert "MATCH (t:Trial)" in cypher
-    assert json.loads(params) == {"target": ["FLT1", "FLT4", "KDR"], "condition": ["MESH:D006528", "MESH:D008113"],
+    condition = ["MESH:D006528", "MESH:D008113"]
+    if default_registry() is not None:
+        # and with the registry's MeSH tree, every descriptor under Liver Neoplasms' C04.588.274.623:
+        # Adenoma, Liver Cell (.040) and Liver Neoplasms, Experimental (.460) (MeSH 2024 tree numbers)
+        condition = sorted([*condition, "MESH:D018248", "MESH:D008114"])
+    assert json.loads(params) == {"target": ["FLT1", "FLT4", "KDR"], "condition": condition,
                                   "observational": None, "skip": 0, "limit": lib.ALL}  # no --limit: every row
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from trialgraph.errors import ResolutionError
-from trialgraph.ontology import default_resolver, reference_data
+from trialgraph.ontology import Resolver, default_resolver, reference_data
 
 pytestmark = pytest.mark.unit
 
@@ -272,7 +272,9 @@ def test_legacy_xml_mesh_terms_resolve_like_api_descriptors() -> None:
     assert [m.term for m in trial.intervention_mesh] == ["Docetaxel", "Nivolumab", "Antibodies, Monoclonal"]
     res = default_resolver().condition("Squamous Cell Non-small Cell Lung Cancer", trial.condition_mesh)
     assert res.condition_id == "MESH:D002289"
-    assert not default_resolver().condition("Squamous Cell Non-small Cell Lung Cancer", []).resolved
+    # without the record's descriptors the curated data alone does not guess (issue 17's rule)
+    curated = Resolver(reference_data())
+    assert not curated.condition("Squamous Cell Non-small Cell Lung Cancer", []).resolved
 
 
 def test_a_descriptor_the_reference_data_knows_becomes_the_reference_condition() -> None:
@@ -280,8 +282,8 @@ def test_a_descriptor_the_reference_data_knows_becomes_the_reference_condition()
 
     res = default_resolver().condition("Carcinoma, Liver Cell", [SimpleNamespace(id="D006528", term="Liver Cell Carcinoma")])
     assert res.condition_id == "MESH:D006528" and res.name == reference_data().conditions["MESH:D006528"].name
-    res = default_resolver().condition("Carcinoma, Liver Cell", [])
-    assert not res.resolved  # without the record's descriptor, the text is not guessed
+    res = Resolver(reference_data()).condition("Carcinoma, Liver Cell", [])
+    assert not res.resolved  # without the record's descriptor, the curated data does not guess
 
 
 def test_drug_identifiers_are_well_formed_curies() -> None:
