@@ -128,6 +128,16 @@ def _layout(source: str) -> str:
     return source.split(":", 1)[0]
 
 
+def held_props(previous: Stored | dict[str, Any]) -> dict[str, Any]:
+    """The trial's properties as the graph holds them (Stored) or as a row merged earlier in the batch has them."""
+    return previous.props if isinstance(previous, Stored) else previous["props"]
+
+
+def field_sources(props: dict[str, Any]) -> dict[str, str]:
+    """field -> layout, for each field whose value came from another rendering than the primary one."""
+    return dict(f.split("=", 1) for f in props.get("field_sources", []) if "=" in f)
+
+
 def older_version(previous: Stored | dict[str, Any] | None, row: dict[str, Any]) -> str | None:
     """The date the graph's (or the batch's) copy holds when ``row`` is an older version of it:
     the same layout (and so the same registry record) with an earlier last-update date than the
@@ -136,10 +146,8 @@ def older_version(previous: Stored | dict[str, Any] | None, row: dict[str, Any])
     '2023-09' is not older than '2023-09-10')."""
     if previous is None:
         return None
-    old_props = previous.props if isinstance(previous, Stored) else previous["props"]
-    layout = row["props"].get("source_layout")
-    field_src = dict(f.split("=", 1) for f in old_props.get("field_sources", []) if "=" in f)
-    if field_src.get("last_update_date", old_props.get("source_layout")) != layout:
+    old_props = held_props(previous)
+    if field_sources(old_props).get("last_update_date", old_props.get("source_layout")) != row["props"].get("source_layout"):
         return None
     old, new = old_props.get("last_update_date"), row["props"].get("last_update_date")
     if not isinstance(old, str) or not isinstance(new, str):
@@ -175,7 +183,7 @@ def merge(previous: Stored | dict[str, Any] | None, row: dict[str, Any]) -> Merg
         old_replace = dict(previous["replace"])
 
     old_primary = old_props.get("source_layout", "")
-    field_src = dict(f.split("=", 1) for f in old_props.get("field_sources", []) if "=" in f)
+    field_src = field_sources(old_props)
 
     def src_of(f: str) -> str:
         return field_src.get(f, old_primary)

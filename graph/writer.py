@@ -21,7 +21,7 @@ from trialgraph.errors import GraphError, GraphUnavailableError
 from trialgraph.graph import catalog, model, schema
 from trialgraph.graph.gateway import Gateway
 from trialgraph.graph.gencypher import has_new_variant
-from trialgraph.graph.merge import Disagreement, Stored, merge, older_version, rank
+from trialgraph.graph.merge import Disagreement, Stored, held_props, merge, older_version, rank
 from trialgraph.graph.results import result_rows
 from trialgraph.ontology.normalize import DRUG_LIKE_TYPES, ResolvedTrial, unresolved_drug_name
 from trialgraph.ontology.reference import ReferenceData
@@ -598,7 +598,7 @@ class GraphWriter(RowBuilder):
                             row["props"].get("last_update_date"), held_date)
                 continue
             if previous is not None:
-                sources = (previous.props if isinstance(previous, Stored) else previous["props"]).get("sources", [])
+                sources = held_props(previous).get("sources", [])
                 if _source(row["props"]) not in sources:  # a second rendering, not the same one again
                     report.renderings_merged += 1
             m = merge(previous, row)

@@ -47,6 +47,11 @@ class Mechanism:
     source: str  # derived-table source id (chembl-36, drugcentral-2023, drugcentral-2016)
 
 
+def _pipes(cell: str) -> tuple[str, ...]:
+    """A table cell holding a '|'-separated list, as a tuple (empty items dropped)."""
+    return tuple(x for x in cell.split("|") if x)
+
+
 @dataclass(frozen=True)
 class RegistryDrug:
     drug_id: str
@@ -187,18 +192,21 @@ class Registry:
     def _one(self, sql: str, *args: str) -> tuple | None:
         return self._db.execute(sql, args).fetchone()
 
+    def _value(self, sql: str, *args: str) -> str | None:
+        """The first column of the first row, or None."""
+        row = self._one(sql, *args)
+        return row[0] if row else None
+
     @lru_cache(maxsize=65536)  # noqa: B019 - one Registry per process (default_registry)
     def drug_id(self, key: str) -> str | None:
-        row = self._one("SELECT drug_id FROM drug_names WHERE key = ?", key)
-        return row[0] if row else None
+        return self._value("SELECT drug_id FROM drug_names WHERE key = ?", key)
 
     @lru_cache(maxsize=16384)  # noqa: B019
     def drug(self, drug_id: str) -> RegistryDrug | None:
         row = self._one("SELECT drug_id, name, xrefs, atc, sources FROM drugs WHERE drug_id = ?", drug_id)
         if row is None:
             return None
-        split = lambda s: tuple(x for x in s.split("|") if x)  # noqa: E731
-        return RegistryDrug(row[0], row[1], split(row[2]), split(row[3]), split(row[4]))
+        return RegistryDrug(row[0], row[1], _pipes(row[2]), _pipes(row[3]), _pipes(row[4]))
 
     @lru_cache(maxsize=16384)  # noqa: B019
     def mechanisms(self, drug_id: str) -> tuple[Mechanism, ...]:
@@ -218,23 +226,21 @@ class Registry:
         if row is None:
             return None
         return RegistryTarget(row[0], row[1] or None, row[2] or None, row[3] or None, (row[4] or "").split(",")[0] or None,
-                              tuple(a for a in row[5].split("|") if a))
+                              _pipes(row[5]))
 
     def target_symbol(self, key: str) -> str | None:
-        row = self._one("SELECT symbol FROM target_names WHERE key = ?", key)
-        return row[0] if row else None
+        return self._value("SELECT symbol FROM target_names WHERE key = ?", key)
 
     @lru_cache(maxsize=65536)  # noqa: B019
     def mesh_by_key(self, key: str) -> str | None:
-        row = self._one("SELECT mesh_id FROM mesh_names WHERE key = ?", key)
-        return row[0] if row else None
+        return self._value("SELECT mesh_id FROM mesh_names WHERE key = ?", key)
 
     @lru_cache(maxsize=16384)  # noqa: B019
     def mesh(self, mesh_id: str) -> MeshDescriptor | None:
         row = self._one("SELECT mesh_id, heading, tree_numbers FROM mesh WHERE mesh_id = ?", mesh_id)
         if row is None:
             return None
-        return MeshDescriptor(row[0], row[1], tuple(t for t in row[2].split("|") if t))
+        return MeshDescriptor(row[0], row[1], _pipes(row[2]))
 
     @lru_cache(maxsize=16384)  # noqa: B019
     def mesh_name_keys(self, mesh_id: str) -> tuple[str, ...]:

@@ -130,10 +130,8 @@ class LoadReport:
             "renderings_merged": self.renderings_merged,
             "renderings_older": self.renderings_older,
             "resumed": {"documents_skipped": self.documents_skipped, "trials_skipped": self.trials_skipped},
-            "rejected": _tallied(self.problems, lambda p: {"file": p.file, "field": p.field, "kind": p.kind,
-                                                           "message": p.message}),
-            "warnings": _tallied(self.warnings, lambda p: {"file": p.file, "field": p.field, "kind": p.kind,
-                                                           "message": p.message}),
+            "rejected": _tallied(self.problems, _problem),
+            "warnings": _tallied(self.warnings, _problem),
             "unresolved": self.unresolved.rows(),
             "unresolved_places": self.unresolved.places,
             "unresolved_truncated": self.unresolved.truncated,
@@ -141,6 +139,10 @@ class LoadReport:
                 "nct_id": d.nct_id, "field": d.field, "kept_layout": d.kept_layout, "kept": d.kept,
                 "other_layout": d.other_layout, "other": d.other}),
         }
+
+
+def _problem(p: LoadProblem) -> dict[str, Any]:
+    return {"file": p.file, "field": p.field, "kind": p.kind, "message": p.message}
 
 
 def _tallied(tally: Tally[Any], shape: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
