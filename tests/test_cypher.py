@@ -17,7 +17,8 @@ from trialgraph.queries.library import PAGING, library
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parent.parent
 LINTER = Path(__file__).resolve().parent / "cypherlint"
-CYPHER_FILES = sorted([*ROOT.glob("graph/cypher/*.cypher"), *ROOT.glob("queries/*.cypher"), *ROOT.glob("benchmarks/*.cypher")])
+CYPHER_FILES = sorted([*ROOT.glob("graph/cypher/*.cypher"), *ROOT.glob("queries/*.cypher"), *ROOT.glob("benchmarks/*.cypher"),
+                      *ROOT.glob("tests/fixtures/*/*.cypher")])  # the fixtures the tests run too
 
 
 def lint(queries: list[tuple[str, str]]) -> dict[str, list[dict]]:

@@ -281,3 +281,34 @@ def test_a_transaction_commits_its_statements_together(graph: Gateway) -> None:
     # a streamed read gives the rows a read gives
     stmt = "MATCH (t:Trial) RETURN t.nct_id AS id ORDER BY id"
     assert list(graph.stream(stmt)) == graph.read(stmt)
+
+
+def test_statements_the_rest_of_the_suite_sends_to_one_engine_only(seeded: Gateway, seeds_dir: Path) -> None:
+    """Recording every statement the whole suite sent to each engine found six .cypher files that
+    reach one engine, or none, on their own paths: the suggestion and lookup statements (their
+    tests run the CLI on the local server), INDICATED_FOR's (written only with the registry tables
+    on) and unmark-Trial-digests (sent only where a transaction cannot roll back). Each runs here,
+    on both engines, against the seed pages."""
+    g, st = seeded, catalog.statement
+    # 000_9ca5cb94685733a2.txt: NCT04344158, hepatocellular carcinoma, at "Hunan Cancer
+    # Hospital(Department II of ...)" (folded into Hunan Cancer Hospital)
+    assert "hepatocellular carcinoma" in {r["name"] for r in g.read(st("names-conditions"))}
+    assert "Hunan Cancer Hospital" in {r["name"] for r in g.read(st("names-facilities"))}
+    assert g.read(st("lookup-condition"), {"condition_id": "text:no such condition", "name": "Hepatocellular Carcinoma"}) == [
+        {"id": "MESH:D006528"}]
+    # an indication as the registry writer sends it (sorafenib for thyroid cancer, ChEMBL max
+    # phase 3: tests/fixtures/indications), then the drug's set replaced
+    indicated = ("MATCH (:Drug {drug_id: 'sorafenib'})-[r:INDICATED_FOR]->(c:Condition) "
+                 "RETURN c.condition_id AS c, r.max_phase AS p, r.source AS s")
+    g.write(st("write-INDICATED_FOR"),
+            {"rows": [{"start": "sorafenib", "end": "MESH:D013964", "props": {"max_phase": 3.0, "source": "chembl-36"}}]})
+    assert g.read(indicated) == [{"c": "MESH:D013964", "p": 3.0, "s": "chembl-36"}]
+    g.write(st("replace-INDICATED_FOR"), {"rows": ["sorafenib"]})
+    assert g.read(indicated) == []
+    # a trial unmarked is no longer taken for whole: the same load writes it, and only it, again
+    digests = "MATCH (t:Trial {nct_id: 'NCT04344158'}) RETURN t.row_digests AS d"
+    assert g.read(digests)[0]["d"]
+    g.write(st("unmark-Trial-digests"), {"rows": ["NCT04344158"]})
+    assert g.read(digests) == [{"d": None}]
+    report = load([seeds_dir], g)
+    assert (report.trials_written, report.trials_unchanged) == (1, 4) and g.read(digests)[0]["d"]
